@@ -1,0 +1,269 @@
+"""``BusinessHours``: weekly opening hours in a zone, with holidays and special days."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from attrs import evolve, field, frozen
+
+from entitlements.calendar._closures import ClosureSource, parse_closures
+from entitlements.calendar._compiled import CompiledCalendar
+from entitlements.calendar._hours import (
+    WEEKDAYS,
+    DailyInterval,
+    check_no_overlap,
+    parse_intervals,
+    parse_week,
+)
+from entitlements.calendar._instants import US_PER_DAY, from_us, wall_us
+from entitlements.calendar._zone import ZoneTimeline
+from entitlements.errors import CalendarDefinitionError, UnknownTimezoneError
+
+__all__ = ["BusinessHours", "parse_timezone"]
+
+_ORDINAL_EPOCH = date(1970, 1, 1).toordinal()
+SpecialHours = tuple[tuple[date, tuple[DailyInterval, ...]], ...]
+
+
+def parse_timezone(value: object) -> ZoneInfo:
+    """Return a ``ZoneInfo`` for an IANA name or a ``ZoneInfo``."""
+    if isinstance(value, ZoneInfo):
+        return value
+    if not isinstance(value, str):
+        raise UnknownTimezoneError(
+            f"timezone: {value!r} is not an IANA zone name like 'America/New_York'"
+        )
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UnknownTimezoneError(
+            f"timezone: {value!r} is not a known IANA zone name"
+        ) from None
+
+
+def _parse_special_hours(value: object) -> SpecialHours:
+    if value is None:
+        return ()
+    if isinstance(value, tuple) and all(
+        isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[1], tuple) for pair in value
+    ):
+        items: Iterable[tuple[Any, Any]] = value
+    elif isinstance(value, Mapping):
+        items = value.items()
+    else:
+        raise CalendarDefinitionError(
+            f"special_hours: {value!r} is not a mapping of date to intervals"
+        )
+    parsed: dict[date, tuple[DailyInterval, ...]] = {}
+    for day, intervals in items:
+        if isinstance(day, datetime) or not isinstance(day, date):
+            raise CalendarDefinitionError(
+                f"special_hours: key {day!r} is not a date (a datetime.date, without time)"
+            )
+        if day in parsed:
+            raise CalendarDefinitionError(f"special_hours: {day.isoformat()} is given twice")
+        parsed[day] = parse_intervals(intervals, f"special_hours[{day.isoformat()}]")
+    return tuple(sorted(parsed.items()))
+
+
+@frozen(kw_only=True, repr=False)
+class BusinessHours(CompiledCalendar):
+    """Weekly opening hours in a time zone, with closed days and special days.
+
+    Args:
+        timezone: IANA zone name or ``ZoneInfo``; results come back in it.
+        week: weekday (``"mon"``..``"sun"`` or full names) to a list of
+            intervals ``("09:00", "17:00")`` or ``"09:00-17:00"``; days left
+            out are closed. An end before the start runs overnight into the
+            next day; ``"24:00"`` is allowed as an end.
+        holidays: whole closed dates: ``date``s, country codes (``"US"``,
+            ``"US-CA"``), :class:`CountryHolidays`, a ``holidays`` package
+            object, a dateutil ``rrule``/``rruleset``, or a list mixing them.
+        special_hours: date to the intervals that replace that date's hours
+            (``[]`` closes it). Special hours win over holidays.
+
+    Raises:
+        CalendarDefinitionError: a malformed value; the message names the field.
+        OverlappingIntervalsError: two intervals overlap; the message names both.
+        UnknownTimezoneError: the zone is unknown.
+        UnknownHolidayCountryError: the holiday country/subdivision is unknown.
+    """
+
+    timezone: ZoneInfo = field(converter=parse_timezone)  # type: ignore[misc]
+    week: tuple[tuple[DailyInterval, ...], ...] = field(converter=parse_week)
+    holidays: tuple[ClosureSource, ...] = field(default=(), converter=parse_closures)
+    special_hours: SpecialHours = field(default=(), converter=_parse_special_hours)
+    _days: dict[int, dict[date, list[tuple[int, int]]]] = field(
+        factory=dict, init=False, eq=False, hash=False, repr=False
+    )
+    _days_lock: threading.Lock = field(
+        factory=threading.Lock, init=False, eq=False, hash=False, repr=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        self._check_special_neighbours()
+
+    def __repr__(self) -> str:
+        week = {
+            WEEKDAYS[day]: [str(interval) for interval in intervals]
+            for day, intervals in enumerate(self.week)
+            if intervals
+        }
+        text = f"BusinessHours(timezone={self.timezone.key!r}, week={week!r}"
+        if self.holidays:
+            text += f", holidays={list(self.holidays)!r}"
+        if self.special_hours:
+            special = {day: [str(i) for i in hours] for day, hours in self.special_hours}
+            text += f", special_hours={special!r}"
+        return text + ")"
+
+    # -- constructors --------------------------------------------------------
+
+    @classmethod
+    def always_open(
+        cls,
+        timezone: str | ZoneInfo = "UTC",
+        *,
+        holidays: object = (),
+        special_hours: Mapping[date, object] | None = None,
+    ) -> BusinessHours:
+        """Return a 24x7 calendar (optionally with closures or special days)."""
+        return cls(
+            timezone=timezone,
+            week=dict.fromkeys(WEEKDAYS, [("00:00", "24:00")]),
+            holidays=holidays,
+            special_hours=special_hours,
+        )
+
+    @classmethod
+    def weekdays(
+        cls,
+        start: str | time,
+        end: str | time,
+        *,
+        timezone: str | ZoneInfo,
+        holidays: object = (),
+        special_hours: Mapping[date, object] | None = None,
+    ) -> BusinessHours:
+        """Return a Monday-to-Friday calendar open from ``start`` to ``end`` each day."""
+        return cls(
+            timezone=timezone,
+            week=dict.fromkeys(WEEKDAYS[:5], [(start, end)]),
+            holidays=holidays,
+            special_hours=special_hours,
+        )
+
+    def with_closures(self, dates: Iterable[date]) -> BusinessHours:
+        """Return this calendar with the given dates closed, even where special hours were set."""
+        closed = parse_closures(list(dates))
+        closed_days = {day for source in closed for day in getattr(source, "dates", ())}
+        return evolve(
+            self,
+            holidays=self.holidays + closed,
+            special_hours=tuple(
+                (day, hours) for day, hours in self.special_hours if day not in closed_days
+            ),
+        )
+
+    # -- definition ----------------------------------------------------------
+
+    def hours_on(self, day: date) -> tuple[DailyInterval, ...]:
+        """Return the intervals the definition gives ``day`` (after holidays and special hours)."""
+        return self._hours_on(day, self._closed_dates(day.year))
+
+    def _hours_on(self, day: date, closed: frozenset[date]) -> tuple[DailyInterval, ...]:
+        for special_day, hours in self.special_hours:
+            if special_day == day:
+                return hours
+        if day in closed:
+            return ()
+        return self.week[day.weekday()]
+
+    def _closed_dates(self, year: int) -> frozenset[date]:
+        years = range(year, year + 1)
+        return frozenset(day for source in self.holidays for day in source.closed_dates(years))
+
+    def _check_special_neighbours(self) -> None:
+        """Special days must not overlap the overnight spill of their neighbours."""
+        special = dict(self.special_hours)
+        for day in special:
+            spans = []
+            for offset in (-1, 0, 1):
+                other = day + timedelta(days=offset)
+                hours = special.get(other, self.week[other.weekday()])
+                label = (
+                    f"special_hours[{other.isoformat()}]"
+                    if other in special
+                    else f"week[{WEEKDAYS[other.weekday()]!r}]"
+                )
+                spans.extend(
+                    (offset * US_PER_DAY + i.start, offset * US_PER_DAY + i.end, f"{label} {i}")
+                    for i in hours
+                )
+            check_no_overlap(spans)
+
+    # -- compilation -----------------------------------------------------------
+
+    def _day_table(self, year: int) -> dict[date, list[tuple[int, int]]]:
+        """The open instants (µs) of each local date of ``year``, its own intervals only."""
+        table = self._days.get(year)
+        if table is not None:
+            return table
+        with self._days_lock:
+            table = self._days.get(year)
+            if table is not None:
+                return table
+            closed = self._closed_dates(year)
+            first = date(year, 1, 1)
+            days = (date(year + 1, 1, 1) - first).days
+            zone = ZoneTimeline(
+                self.timezone, wall_us(first) - 3 * US_PER_DAY, wall_us(first) + (days + 4) * US_PER_DAY
+            )
+            table = {}
+            for n in range(days):
+                day = first + timedelta(days=n)
+                midnight = (day.toordinal() - _ORDINAL_EPOCH) * US_PER_DAY
+                pieces: list[tuple[int, int]] = []
+                for interval in self._hours_on(day, closed):
+                    pieces.extend(
+                        zone.wall_to_instants(midnight + interval.start, midnight + interval.end)
+                    )
+                if pieces:
+                    pieces.sort()
+                    table[day] = pieces
+            self._days[year] = table
+            return table
+
+    def _open_pieces(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        # Local dates whose intervals can reach [lo, hi): offsets stay within
+        # +-26 h and an interval lasts at most a day, so pad by two days.
+        epoch = date(1970, 1, 1)
+        first = epoch + timedelta(days=lo // US_PER_DAY - 2)
+        count = (hi - lo) // US_PER_DAY + 5
+        pieces: list[tuple[int, int]] = []
+        for n in range(count):
+            day = first + timedelta(days=n)
+            for start, end in self._day_table(day.year).get(day, ()):
+                if start < hi and end > lo:
+                    pieces.append((max(start, lo), min(end, hi)))
+        pieces.sort()
+        return pieces
+
+    def day_hours(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        """Return the open intervals of ``day``'s own hours, as instants in the calendar's zone.
+
+        An overnight interval belongs wholly to the day it starts. Touching
+        pieces are joined.
+        """
+        tz = self.timezone
+        joined: list[tuple[int, int]] = []
+        for start, end in self._day_table(day.year).get(day, ()):
+            if joined and joined[-1][1] == start:
+                joined[-1] = (joined[-1][0], end)
+            else:
+                joined.append((start, end))
+        return tuple((from_us(a, tz), from_us(b, tz)) for a, b in joined)

@@ -1,0 +1,60 @@
+"""Aware datetimes <-> integer microseconds since the Unix epoch (UTC).
+
+All calendar arithmetic runs on plain integers, so it is exact to the
+microsecond and cheap; only the edges convert.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from entitlements.errors import CalendarRangeError, NaiveDatetimeError, NotADatetimeError
+
+__all__ = ["US_PER_DAY", "US_PER_SECOND", "from_us", "to_us", "us_to_timedelta", "wall_us"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_NAIVE_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_ONE_US = timedelta(microseconds=1)
+US_PER_SECOND = 1_000_000
+US_PER_DAY = 86_400 * US_PER_SECOND
+
+
+def to_us(value: object, field: str = "at") -> int:
+    """Return the instant ``value`` as microseconds since the epoch.
+
+    Raises:
+        NaiveDatetimeError: ``value`` has no UTC offset.
+        NotADatetimeError: ``value`` is not a ``datetime``.
+    """
+    try:
+        return (value - _EPOCH) // _ONE_US  # type: ignore[operator]
+    except TypeError:
+        if not isinstance(value, datetime):
+            raise NotADatetimeError(
+                f"{field}: expected an aware datetime, got {type(value).__name__} {value!r}"
+            ) from None
+        raise NaiveDatetimeError(
+            f"{field}: {value.isoformat()} is naive; attach a time zone "
+            "(naive datetimes are never assumed to be UTC)"
+        ) from None
+
+
+def from_us(us: int, tz: ZoneInfo) -> datetime:
+    """Return the instant ``us`` as an aware datetime in ``tz``."""
+    try:
+        return (_EPOCH + timedelta(microseconds=us)).astimezone(tz)
+    except OverflowError:
+        raise CalendarRangeError(
+            f"instant {us} µs from the epoch is outside the datetime range"
+        ) from None
+
+
+def us_to_timedelta(us: int) -> timedelta:
+    """Return ``us`` microseconds as a ``timedelta``."""
+    return timedelta(microseconds=us)
+
+
+def wall_us(day: date, time_of_day_us: int = 0) -> int:
+    """Return a local wall-clock reading as microseconds, as if the wall were UTC."""
+    return (day.toordinal() - _NAIVE_EPOCH_ORDINAL) * US_PER_DAY + time_of_day_us

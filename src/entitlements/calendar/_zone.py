@@ -1,0 +1,120 @@
+"""Where a zone's wall clock shows a given local time.
+
+``zoneinfo`` answers "what is the offset at this instant" but does not list
+its transitions, so :class:`ZoneTimeline` finds them for a span of instants by
+sampling the offset every 12 hours and bisecting each change to the second
+(tzdata transitions fall on whole seconds). Two transitions less than 12 hours
+apart that cancel out would be missed; no zone in tzdata since 1970 has them.
+
+With the transitions known, :meth:`ZoneTimeline.wall_to_instants` maps a local
+wall-clock window to the exact set of instants at which the clock shows a time
+inside it (the DST rule of the calendar): a window shortened by a
+spring-forward jump, lengthened by a fall-back, or split in two around a
+repeated hour.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from entitlements.calendar._instants import US_PER_SECOND
+
+__all__ = ["ZoneTimeline"]
+
+_SAMPLE_S = 12 * 3600
+# No zone's offset reaches 26 hours; wall +/- this bounds the instants of a wall time.
+_MAX_OFFSET_US = 26 * 3600 * US_PER_SECOND
+_INF = 1 << 80
+
+
+def _offset_s(tz: ZoneInfo, second: int) -> int:
+    offset = datetime.fromtimestamp(second, tz).utcoffset()
+    assert offset is not None  # a ZoneInfo always has an offset
+    return int(offset.total_seconds())
+
+
+class ZoneTimeline:
+    """The UTC offsets of ``tz`` over the instants ``[lo_us, hi_us]``."""
+
+    __slots__ = ("_offsets", "_times")
+
+    def __init__(self, tz: ZoneInfo, lo_us: int, hi_us: int) -> None:
+        lo_s = lo_us // US_PER_SECOND - 1
+        hi_s = -(-hi_us // US_PER_SECOND) + 1
+        previous_s = lo_s
+        previous = _offset_s(tz, lo_s)
+        times: list[int] = []
+        offsets: list[int] = [previous * US_PER_SECOND]
+        sample = lo_s
+        while sample < hi_s:
+            sample = min(sample + _SAMPLE_S, hi_s)
+            current = _offset_s(tz, sample)
+            if current != previous:
+                # Bisect to the first second showing the new offset.
+                low, high = previous_s, sample
+                while high - low > 1:
+                    middle = (low + high) // 2
+                    if _offset_s(tz, middle) == previous:
+                        low = middle
+                    else:
+                        high = middle
+                times.append(high * US_PER_SECOND)
+                offsets.append(current * US_PER_SECOND)
+                previous = current
+            previous_s = sample
+        self._times = times
+        # _offsets[k] holds from _times[k-1] (or the start) until _times[k].
+        self._offsets = offsets
+
+    def offset_at(self, instant_us: int) -> int:
+        """Return the UTC offset (µs) in force at ``instant_us``."""
+        return self._offsets[bisect_right(self._times, instant_us)]
+
+    def wall_to_instants(self, wall_start: int, wall_end: int) -> list[tuple[int, int]]:
+        """Return the instants at which the local clock reads within [wall_start, wall_end).
+
+        Both bounds are local wall readings in µs (as if the wall were UTC). The
+        result is a sorted list of disjoint, non-empty ``(start, end)`` instants.
+        """
+        times = self._times
+        first = bisect_right(times, wall_start - _MAX_OFFSET_US)
+        last = bisect_left(times, wall_end + _MAX_OFFSET_US)
+        offsets = self._offsets
+        if first == last:  # one offset throughout: the common case
+            offset = offsets[first]
+            return [(wall_start - offset, wall_end - offset)]
+        pieces: list[tuple[int, int]] = []
+        segment_start = -_INF
+        for k in range(first, last + 1):
+            segment_end = times[k] if k < last else _INF
+            offset = offsets[k]
+            start = max(wall_start - offset, segment_start)
+            end = min(wall_end - offset, segment_end)
+            if start < end:
+                if pieces and pieces[-1][1] == start:
+                    pieces[-1] = (pieces[-1][0], end)
+                else:
+                    pieces.append((start, end))
+            segment_start = segment_end
+        return pieces
+
+    def first_instant_at(self, wall: int) -> int:
+        """Return the first instant at which the local clock reads ``wall`` or later.
+
+        A wall time skipped by a spring-forward jump resolves to the instant of
+        the jump; a repeated one to its first occurrence.
+        """
+        times = self._times
+        first = bisect_right(times, wall - _MAX_OFFSET_US)
+        last = bisect_left(times, wall + _MAX_OFFSET_US)
+        offsets = self._offsets
+        segment_start = -_INF
+        for k in range(first, last + 1):
+            segment_end = times[k] if k < last else _INF
+            candidate = wall - offsets[k]
+            if candidate < segment_end:
+                return max(candidate, segment_start)
+            segment_start = segment_end
+        raise AssertionError("unreachable: the last segment is unbounded")  # pragma: no cover

@@ -1,0 +1,221 @@
+"""Milestone targets: how long a customer may be kept waiting.
+
+A target is a small immutable value evaluated against a business calendar:
+``target.due(start, calendar)`` is the deadline for a request received at
+``start``. Three kinds cover what service contracts promise:
+
+* :class:`BusinessDuration` -- "2 hours" of open time (``"2h"``, ``"15m"``);
+* :class:`NextBusinessDay` -- "next business day", by close or by a time
+  (``"NBD"``, ``"NBD 12:00"``), optionally with a daily cut-off;
+* :class:`BusinessDays` -- "within N business days" (``"3BD"``).
+
+:func:`parse_target` reads the short string forms; ``str(target)`` writes them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from attrs import field, frozen
+
+from entitlements.calendar import BusinessCalendar
+from entitlements.calendar._hours import format_clock, parse_clock
+from entitlements.calendar._instants import US_PER_DAY, from_us, to_us, wall_us
+from entitlements.calendar._zone import ZoneTimeline
+from entitlements.errors import CalendarDefinitionError, NoBusinessTimeError, TargetError
+
+__all__ = ["BusinessDays", "BusinessDuration", "NextBusinessDay", "Target", "parse_target"]
+
+#: How many days a search for the next business day looks ahead before giving up.
+_MAX_DAYS_AHEAD = 3660
+
+
+def _duration(value: object) -> timedelta:
+    if not isinstance(value, timedelta):
+        raise TargetError(f"duration: {value!r} is not a timedelta")
+    if value < timedelta(0):
+        raise TargetError(f"duration: {value} is negative; a target lies after its start")
+    return value
+
+
+def _optional_time(name: str):  # type: ignore[no-untyped-def]
+    def convert(value: object) -> time | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                us = parse_clock(value, name, allow_24=False)
+            except CalendarDefinitionError as error:
+                raise TargetError(str(error)) from None
+            return (datetime.min + timedelta(microseconds=us)).time()
+        if not isinstance(value, time) or value.tzinfo is not None:
+            raise TargetError(f"{name}: {value!r} is not a local time of day")
+        return value
+
+    return convert
+
+
+@frozen
+class BusinessDuration:
+    """A span of open time: the deadline is ``calendar.add(start, duration)``."""
+
+    duration: timedelta = field(converter=_duration)
+
+    def due(self, start: datetime, calendar: BusinessCalendar) -> datetime:
+        """Return the deadline for a request received at ``start``."""
+        return calendar.add(start, self.duration)
+
+    def __str__(self) -> str:
+        return _format_duration(self.duration)
+
+
+@frozen
+class BusinessDays:
+    """Due on the ``n``-th business day after the request is received.
+
+    A business day is a local date with open time of its own. A request counts
+    as received on its local date, or on the next business day when that date
+    is not a business day or, with ``cutoff``, when it arrives after the
+    cut-off time. It is due at ``by`` (local time) on the ``n``-th business day
+    after that, or at that day's close when ``by`` is None.
+    """
+
+    n: int = field()
+    by: time | None = field(default=None, converter=_optional_time("by"))
+    cutoff: time | None = field(default=None, converter=_optional_time("cutoff"))
+
+    @n.validator
+    def _check_n(self, _attribute: object, value: object) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise TargetError(f"n: {value!r} is not a whole number of business days >= 1")
+
+    def due(self, start: datetime, calendar: BusinessCalendar) -> datetime:
+        """Return the deadline for a request received at ``start``."""
+        return _business_days_due(start, calendar, self.n, self.by, self.cutoff)
+
+    def __str__(self) -> str:
+        return _format_days(f"{self.n}BD", self.by, self.cutoff)
+
+
+@frozen
+class NextBusinessDay:
+    """Due on the next business day: :class:`BusinessDays` with ``n == 1``."""
+
+    by: time | None = field(default=None, converter=_optional_time("by"))
+    cutoff: time | None = field(default=None, converter=_optional_time("cutoff"))
+
+    def due(self, start: datetime, calendar: BusinessCalendar) -> datetime:
+        """Return the deadline for a request received at ``start``."""
+        return _business_days_due(start, calendar, 1, self.by, self.cutoff)
+
+    def __str__(self) -> str:
+        return _format_days("NBD", self.by, self.cutoff)
+
+
+Target = BusinessDuration | NextBusinessDay | BusinessDays
+
+
+def _business_days_due(
+    start: datetime, calendar: BusinessCalendar, n: int, by: time | None, cutoff: time | None
+) -> datetime:
+    to_us(start, "start")  # reject naive or non-datetime values with the library's errors
+    local = start.astimezone(calendar.timezone)
+    day = local.date()
+    if (cutoff is not None and local.time() > cutoff) or not calendar.day_hours(day):
+        day = _next_business_day(calendar, day)  # counts as received on the next business day
+    for _ in range(n):
+        day = _next_business_day(calendar, day)
+    if by is None:
+        return calendar.day_hours(day)[-1][1]
+    return _local_instant(calendar, day, by)
+
+
+def _next_business_day(calendar: BusinessCalendar, day: date) -> date:
+    for offset in range(1, _MAX_DAYS_AHEAD + 1):
+        candidate = day + timedelta(days=offset)
+        if calendar.day_hours(candidate):
+            return candidate
+    raise NoBusinessTimeError(
+        f"no business day within {_MAX_DAYS_AHEAD} days after {day.isoformat()}"
+    )
+
+
+def _local_instant(calendar: BusinessCalendar, day: date, at: time) -> datetime:
+    """The first instant the local clock reads ``at`` on ``day`` (after a gap if skipped)."""
+    wall = wall_us(day, (at.hour * 3600 + at.minute * 60 + at.second) * 1_000_000 + at.microsecond)
+    zone = ZoneTimeline(calendar.timezone, wall - 2 * US_PER_DAY, wall + 2 * US_PER_DAY)
+    return from_us(zone.first_instant_at(wall), calendar.timezone)
+
+
+# -- the short string form ----------------------------------------------------
+
+_DURATION = re.compile(r"(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+(?:\.\d{1,6})?)s)?", re.IGNORECASE)
+_DAYS = re.compile(
+    r"(NBD|(\d+)\s*BD)(?:\s+(?:by\s+)?(\d{1,2}:\d{2}(?::\d{2})?))?(?:\s+cut-?off\s+(\d{1,2}:\d{2}(?::\d{2})?))?",
+    re.IGNORECASE,
+)
+
+
+def parse_target(text: str) -> Target:
+    """Parse a target's short form.
+
+    ``"2h"``, ``"15m"``, ``"1h30m"``, ``"90s"``: a :class:`BusinessDuration`;
+    ``"NBD"``, ``"NBD 12:00"``, ``"NBD cutoff 15:00"``: a :class:`NextBusinessDay`;
+    ``"3BD"``, ``"3BD 17:00 cutoff 15:00"``: :class:`BusinessDays`.
+
+    Raises:
+        TargetError: the text is not one of these forms.
+    """
+    if not isinstance(text, str):
+        raise TargetError(f"target: {text!r} is not a string like '2h', 'NBD' or '3BD'")
+    stripped = text.strip()
+    match = _DAYS.fullmatch(stripped)
+    if match:
+        by, cutoff = match[3], match[4]
+        if match[2] is None:
+            return NextBusinessDay(by=by, cutoff=cutoff)
+        return BusinessDays(int(match[2]), by=by, cutoff=cutoff)
+    match = _DURATION.fullmatch(stripped)
+    if stripped and match and any(match.groups()):
+        hours, minutes = int(match[1] or 0), int(match[2] or 0)
+        whole, _, fraction = (match[3] or "0").partition(".")
+        return BusinessDuration(
+            timedelta(
+                hours=hours,
+                minutes=minutes,
+                seconds=int(whole),
+                microseconds=int(fraction.ljust(6, "0")),
+            )
+        )
+    raise TargetError(
+        f"target: {text!r} is not a target; write a duration like '2h', '15m' or '1h30m', "
+        "or a day target like 'NBD', 'NBD 12:00', '3BD' or 'NBD cutoff 15:00'"
+    )
+
+
+def _format_duration(duration: timedelta) -> str:
+    total = duration // timedelta(microseconds=1)
+    seconds, micros = divmod(total, 1_000_000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "")
+    if micros:
+        text += f"{seconds}.{micros:06d}s"
+    elif seconds:
+        text += f"{seconds}s"
+    return text or "0m"
+
+
+def _format_days(head: str, by: time | None, cutoff: time | None) -> str:
+    def clock(value: time) -> str:
+        return format_clock(
+            (value.hour * 3600 + value.minute * 60 + value.second) * 1_000_000 + value.microsecond
+        )
+
+    text = head
+    if by is not None:
+        text += f" {clock(by)}"
+    if cutoff is not None:
+        text += f" cutoff {clock(cutoff)}"
+    return text

@@ -39,21 +39,27 @@ def _duration(value: object) -> timedelta:
     return value
 
 
-def _optional_time(name: str):  # type: ignore[no-untyped-def]
-    def convert(value: object) -> time | None:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            try:
-                us = parse_clock(value, name, allow_24=False)
-            except CalendarDefinitionError as error:
-                raise TargetError(str(error)) from None
-            return (datetime.min + timedelta(microseconds=us)).time()
-        if not isinstance(value, time) or value.tzinfo is not None:
-            raise TargetError(f"{name}: {value!r} is not a local time of day")
-        return value
+def _local_time(value: object, name: str) -> time | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            us = parse_clock(value, name, allow_24=False)
+        except CalendarDefinitionError as error:
+            raise TargetError(str(error)) from None
+        seconds, micros = divmod(us, 1_000_000)
+        return time(seconds // 3600, seconds // 60 % 60, seconds % 60, micros)
+    if not isinstance(value, time) or value.tzinfo is not None:
+        raise TargetError(f"{name}: {value!r} is not a local time of day")
+    return value
 
-    return convert
+
+def _by(value: object) -> time | None:
+    return _local_time(value, "by")
+
+
+def _cutoff(value: object) -> time | None:
+    return _local_time(value, "cutoff")
 
 
 @frozen
@@ -82,8 +88,8 @@ class BusinessDays:
     """
 
     n: int = field()
-    by: time | None = field(default=None, converter=_optional_time("by"))
-    cutoff: time | None = field(default=None, converter=_optional_time("cutoff"))
+    by: time | None = field(default=None, converter=_by)
+    cutoff: time | None = field(default=None, converter=_cutoff)
 
     @n.validator
     def _check_n(self, _attribute: object, value: object) -> None:
@@ -102,8 +108,8 @@ class BusinessDays:
 class NextBusinessDay:
     """Due on the next business day: :class:`BusinessDays` with ``n == 1``."""
 
-    by: time | None = field(default=None, converter=_optional_time("by"))
-    cutoff: time | None = field(default=None, converter=_optional_time("cutoff"))
+    by: time | None = field(default=None, converter=_by)
+    cutoff: time | None = field(default=None, converter=_cutoff)
 
     def due(self, start: datetime, calendar: BusinessCalendar) -> datetime:
         """Return the deadline for a request received at ``start``."""

@@ -40,9 +40,7 @@ def parse_timezone(value: object) -> ZoneInfo:
     try:
         return ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UnknownTimezoneError(
-            f"timezone: {value!r} is not a known IANA zone name"
-        ) from None
+        raise UnknownTimezoneError(f"timezone: {value!r} is not a known IANA zone name") from None
 
 
 def _parse_special_hours(value: object) -> SpecialHours:
@@ -93,7 +91,7 @@ class BusinessHours(CompiledCalendar):
         UnknownHolidayCountryError: the holiday country/subdivision is unknown.
     """
 
-    timezone: ZoneInfo = field(converter=parse_timezone)  # type: ignore[misc]
+    timezone: ZoneInfo = field(converter=parse_timezone)
     week: tuple[tuple[DailyInterval, ...], ...] = field(converter=parse_week)
     holidays: tuple[ClosureSource, ...] = field(default=(), converter=parse_closures)
     special_hours: SpecialHours = field(default=(), converter=_parse_special_hours)
@@ -134,7 +132,7 @@ class BusinessHours(CompiledCalendar):
         """Return a 24x7 calendar (optionally with closures or special days)."""
         return cls(
             timezone=timezone,
-            week=dict.fromkeys(WEEKDAYS, [("00:00", "24:00")]),
+            week={day: [("00:00", "24:00")] for day in WEEKDAYS},
             holidays=holidays,
             special_hours=special_hours,
         )
@@ -152,7 +150,7 @@ class BusinessHours(CompiledCalendar):
         """Return a Monday-to-Friday calendar open from ``start`` to ``end`` each day."""
         return cls(
             timezone=timezone,
-            week=dict.fromkeys(WEEKDAYS[:5], [(start, end)]),
+            week={day: [(start, end)] for day in WEEKDAYS[:5]},
             holidays=holidays,
             special_hours=special_hours,
         )
@@ -191,7 +189,7 @@ class BusinessHours(CompiledCalendar):
         """Special days must not overlap the overnight spill of their neighbours."""
         special = dict(self.special_hours)
         for day in special:
-            spans = []
+            spans: list[tuple[int, int, str]] = []
             for offset in (-1, 0, 1):
                 other = day + timedelta(days=offset)
                 hours = special.get(other, self.week[other.weekday()])
@@ -221,7 +219,9 @@ class BusinessHours(CompiledCalendar):
             first = date(year, 1, 1)
             days = (date(year + 1, 1, 1) - first).days
             zone = ZoneTimeline(
-                self.timezone, wall_us(first) - 3 * US_PER_DAY, wall_us(first) + (days + 4) * US_PER_DAY
+                self.timezone,
+                wall_us(first) - 3 * US_PER_DAY,
+                wall_us(first) + (days + 4) * US_PER_DAY,
             )
             table = {}
             for n in range(days):

@@ -69,8 +69,7 @@ class CountryHolidays:
             )
         except NotImplementedError:
             raise UnknownHolidayCountryError(
-                f"holidays: {label!r} is not a country or subdivision "
-                "known to the holidays package"
+                f"holidays: {label!r} is not a country or subdivision known to the holidays package"
             ) from None
         except (ValueError, KeyError) as error:
             raise UnknownHolidayCountryError(f"holidays: {label!r}: {error}") from None
@@ -83,6 +82,10 @@ class CountryHolidays:
         return self.country + (f"-{self.subdiv}" if self.subdiv else "")
 
 
+def _private_copy(table: Any) -> Any:
+    return copy.deepcopy(table)
+
+
 @frozen(eq=False)
 class HolidayTable:
     """A ``holidays`` package object the caller built (any country, market or custom one).
@@ -92,7 +95,7 @@ class HolidayTable:
     object was created with ``expand=True`` (the package's default).
     """
 
-    table: Any = field(converter=copy.deepcopy)
+    table: Any = field(converter=_private_copy)
     _lock: threading.Lock = field(factory=threading.Lock, init=False, repr=False)
 
     def closed_dates(self, years: range) -> set[date]:
@@ -149,8 +152,7 @@ class RecurringClosure:
         """Return the dates of the occurrences falling in ``years``."""
         start = datetime(years.start, 1, 1)  # noqa: DTZ001 - local dates by design
         end = datetime(years.stop, 1, 1)  # noqa: DTZ001
-        return {moment.date() for moment in self.rule.between(start, end, inc=True)
-                if moment < end}
+        return {moment.date() for moment in self.rule.between(start, end, inc=True) if moment < end}
 
     def _key(self) -> object:
         return str(self.rule) if isinstance(self.rule, rrule) else id(self.rule)
@@ -179,6 +181,7 @@ class ClosedDates:
 
 
 ClosureSource = CountryHolidays | HolidayTable | RecurringClosure | ClosedDates
+_SOURCES = (CountryHolidays, HolidayTable, RecurringClosure, ClosedDates)
 
 
 def parse_closures(value: object) -> tuple[ClosureSource, ...]:
@@ -191,9 +194,8 @@ def parse_closures(value: object) -> tuple[ClosureSource, ...]:
     """
     if value is None:
         return ()
-    if isinstance(value, (str, date, rrule, rruleset, holidays_package.HolidayBase)) or isinstance(
-        value, (CountryHolidays, HolidayTable, RecurringClosure, ClosedDates)
-    ):
+    single = (str, date, rrule, rruleset, holidays_package.HolidayBase, *_SOURCES)
+    if isinstance(value, single):
         items: list[object] = [value]
     elif isinstance(value, Iterable):
         items = list(value)

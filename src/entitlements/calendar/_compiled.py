@@ -16,7 +16,7 @@ import threading
 from abc import ABC, abstractmethod
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from entitlements.calendar._instants import US_PER_DAY, from_us, to_us, us_to_timedelta, wall_us
@@ -34,7 +34,7 @@ __all__ = ["REACH_YEARS", "CompiledCalendar", "Timeline"]
 REACH_YEARS = 10
 _FIRST_YEAR = 2  # keep a year of margin from datetime's limits
 _LAST_YEAR = 9997
-_UTC = timezone.utc
+_UTC = UTC
 
 
 def _year_start_us(year: int) -> int:
@@ -54,9 +54,7 @@ class Timeline:
 
     __slots__ = ("cum", "cum_end", "ends", "first_year", "hi", "last_year", "lo", "starts")
 
-    def __init__(
-        self, first_year: int, last_year: int, starts: list[int], ends: list[int]
-    ) -> None:
+    def __init__(self, first_year: int, last_year: int, starts: list[int], ends: list[int]) -> None:
         self.first_year = first_year
         self.last_year = last_year
         self.lo = _year_start_us(first_year)
@@ -86,9 +84,7 @@ class Timeline:
         return self.cum[i] + min(instant, self.ends[i]) - self.starts[i]
 
 
-def _join(
-    starts: list[int], ends: list[int], pieces: Iterable[tuple[int, int]]
-) -> None:
+def _join(starts: list[int], ends: list[int], pieces: Iterable[tuple[int, int]]) -> None:
     """Append sorted disjoint pieces, joining those that touch the previous one."""
     for start, end in pieces:
         if ends and ends[-1] == start:
@@ -152,8 +148,9 @@ class CompiledCalendar(ABC):
         ):
             return timeline
         if first_year < _FIRST_YEAR or last_year > _LAST_YEAR:
+            year = first_year if first_year < _FIRST_YEAR else last_year
             raise CalendarRangeError(
-                f"the computation reaches year {first_year if first_year < _FIRST_YEAR else last_year}, "
+                f"the computation reaches year {year}, "
                 f"outside the supported years {_FIRST_YEAR}..{_LAST_YEAR}"
             )
         with self._lock():
@@ -162,7 +159,11 @@ class CompiledCalendar(ABC):
                 lo_year, hi_year = first_year, last_year
                 starts: list[int] = []
                 ends: list[int] = []
-                _join(starts, ends, self._open_pieces(_year_start_us(lo_year), _year_start_us(hi_year + 1)))
+                _join(
+                    starts,
+                    ends,
+                    self._open_pieces(_year_start_us(lo_year), _year_start_us(hi_year + 1)),
+                )
             else:
                 lo_year = min(first_year, timeline.first_year)
                 hi_year = max(last_year, timeline.last_year)
@@ -193,7 +194,9 @@ class CompiledCalendar(ABC):
                 f"{from_us(origin, self.timezone).isoformat()}"
             )
         extra = max(1, timeline.last_year - timeline.first_year)
-        return self._cover(timeline.first_year, min(timeline.last_year + extra, _year_of(origin) + REACH_YEARS))
+        return self._cover(
+            timeline.first_year, min(timeline.last_year + extra, _year_of(origin) + REACH_YEARS)
+        )
 
     def _backward(self, timeline: Timeline, origin: int) -> Timeline:
         """Compile a few more years backward, or raise when past reach of ``origin``."""
@@ -203,7 +206,9 @@ class CompiledCalendar(ABC):
                 f"{from_us(origin, self.timezone).isoformat()}"
             )
         extra = max(1, timeline.last_year - timeline.first_year)
-        return self._cover(max(timeline.first_year - extra, _year_of(origin) - REACH_YEARS), timeline.last_year)
+        return self._cover(
+            max(timeline.first_year - extra, _year_of(origin) - REACH_YEARS), timeline.last_year
+        )
 
     # -- µs operations -------------------------------------------------------
 
@@ -288,7 +293,7 @@ class CompiledCalendar(ABC):
     # -- public API ----------------------------------------------------------
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
-        """Return the earliest instant at which ``duration`` of open time has elapsed since ``start``.
+        """Return the earliest instant with ``duration`` of open time since ``start``.
 
         ``add(s, timedelta(0)) == s``; a budget that runs out exactly at a
         closing lands on the closing, not on the next opening. A negative
@@ -367,5 +372,7 @@ class _Cache:
 
 def _duration_us(duration: timedelta) -> int:
     if not isinstance(duration, timedelta):
-        raise NotADatetimeError(f"duration: expected a timedelta, got {type(duration).__name__} {duration!r}")
+        raise NotADatetimeError(
+            f"duration: expected a timedelta, got {type(duration).__name__} {duration!r}"
+        )
     return duration // timedelta(microseconds=1)

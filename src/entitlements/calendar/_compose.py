@@ -22,11 +22,13 @@ IntervalSource = Callable[[datetime, datetime], Iterable[tuple[datetime, datetim
 def _pieces_of(calendar: BusinessCalendar, lo: int, hi: int) -> list[tuple[int, int]]:
     """Open time of any calendar within [lo, hi) as sorted µs pieces."""
     if isinstance(calendar, CompiledCalendar):
-        return calendar._stretches_us(lo, hi)  # noqa: SLF001 - same engine, skip the datetimes
+        return calendar._stretches_us(lo, hi)
     tz = calendar.timezone
     return _clip_sorted(
-        ((to_us(a, "open interval start"), to_us(b, "open interval end"))
-         for a, b in calendar.open_intervals(from_us(lo, tz), from_us(hi, tz))),
+        (
+            (to_us(a, "open interval start"), to_us(b, "open interval end"))
+            for a, b in calendar.open_intervals(from_us(lo, tz), from_us(hi, tz))
+        ),
         lo,
         hi,
     )
@@ -118,14 +120,16 @@ class IntervalCalendar(CompiledCalendar):
     intervals.
     """
 
-    timezone: ZoneInfo = field(converter=parse_timezone)  # type: ignore[misc]
+    timezone: ZoneInfo = field(converter=parse_timezone)
     source: IntervalSource = field(eq=True)
 
     def _open_pieces(self, lo: int, hi: int) -> list[tuple[int, int]]:
         tz = self.timezone
         return _clip_sorted(
-            ((to_us(a, "source interval start"), to_us(b, "source interval end"))
-             for a, b in self.source(from_us(lo, tz), from_us(hi, tz))),
+            (
+                (to_us(a, "source interval start"), to_us(b, "source interval end"))
+                for a, b in self.source(from_us(lo, tz), from_us(hi, tz))
+            ),
             lo,
             hi,
         )

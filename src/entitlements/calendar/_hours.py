@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import time
+from itertools import pairwise
 
 from attrs import frozen
 
@@ -153,7 +154,9 @@ def parse_intervals(values: object, field: str) -> tuple[DailyInterval, ...]:
     if not isinstance(values, Iterable):
         raise CalendarDefinitionError(f"{field}: {values!r} is not a list of intervals")
     intervals = tuple(
-        sorted(DailyInterval.parse(value, f"{field}[{index}]") for index, value in enumerate(values))
+        sorted(
+            DailyInterval.parse(value, f"{field}[{index}]") for index, value in enumerate(values)
+        )
     )
     check_no_overlap([(i.start, i.end, f"{field} {i}") for i in intervals])
     return intervals
@@ -165,27 +168,30 @@ def _is_one_interval(values: object) -> bool:
     return (
         isinstance(values, tuple)
         and len(values) == 2
-        and all(isinstance(v, time) or (isinstance(v, str) and not _RANGE.search(v)) for v in values)
+        and all(
+            isinstance(v, time) or (isinstance(v, str) and not _RANGE.search(v)) for v in values
+        )
     )
 
 
 def parse_week(week: object) -> tuple[tuple[DailyInterval, ...], ...]:
     """Parse ``{"mon": [...], ...}`` into seven interval tuples, Monday first."""
     if isinstance(week, tuple) and len(week) == 7 and all(isinstance(d, tuple) for d in week):
-        days: list[tuple[DailyInterval, ...]] = [parse_intervals(d, f"week[{i}]") for i, d in enumerate(week)]
+        days: list[tuple[DailyInterval, ...]] = [
+            parse_intervals(d, f"week[{i}]") for i, d in enumerate(week)
+        ]
     else:
         if not isinstance(week, Mapping):
             raise CalendarDefinitionError(
-                f"week: {week!r} is not a mapping of weekday to intervals, like {{'mon': ['09:00-17:00']}}"
+                f"week: {week!r} is not a mapping of weekday to intervals, "
+                "like {'mon': ['09:00-17:00']}"
             )
         days = [() for _ in WEEKDAYS]
         seen: dict[int, object] = {}
         for key, values in week.items():
             index = _weekday_index(key)
             if index in seen:
-                raise CalendarDefinitionError(
-                    f"week: {key!r} repeats weekday {seen[index]!r}"
-                )
+                raise CalendarDefinitionError(f"week: {key!r} repeats weekday {seen[index]!r}")
             seen[index] = key
             days[index] = parse_intervals(values, f"week[{key!r}]")
     spans = [
@@ -216,7 +222,7 @@ def check_no_overlap(spans: list[tuple[int, int, str]], cycle: int | None = None
     may also overlap the first one of the next cycle.
     """
     ordered = sorted(spans)
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in pairwise(ordered):
         if after[0] < before[1]:
             raise OverlappingIntervalsError(f"{before[2]} overlaps {after[2]}")
     if cycle is not None and len(ordered) > 1:

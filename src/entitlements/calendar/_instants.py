@@ -6,14 +6,14 @@ microsecond and cheap; only the edges convert.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from entitlements.errors import CalendarRangeError, NaiveDatetimeError, NotADatetimeError
 
 __all__ = ["US_PER_DAY", "US_PER_SECOND", "from_us", "to_us", "us_to_timedelta", "wall_us"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NAIVE_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ONE_US = timedelta(microseconds=1)
 US_PER_SECOND = 1_000_000
@@ -28,16 +28,19 @@ def to_us(value: object, field: str = "at") -> int:
         NotADatetimeError: ``value`` is not a ``datetime``.
     """
     try:
-        return (value - _EPOCH) // _ONE_US  # type: ignore[operator]
+        us: int = (value - _EPOCH) // _ONE_US  # type: ignore[operator]
     except TypeError:
-        if not isinstance(value, datetime):
-            raise NotADatetimeError(
-                f"{field}: expected an aware datetime, got {type(value).__name__} {value!r}"
-            ) from None
-        raise NaiveDatetimeError(
-            f"{field}: {value.isoformat()} is naive; attach a time zone "
-            "(naive datetimes are never assumed to be UTC)"
-        ) from None
+        pass  # not an aware datetime: say which mistake it is, below
+    else:
+        return us
+    if not isinstance(value, datetime):
+        raise NotADatetimeError(
+            f"{field}: expected an aware datetime, got {type(value).__name__} {value!r}"
+        )
+    raise NaiveDatetimeError(
+        f"{field}: {value.isoformat()} is naive; attach a time zone "
+        "(naive datetimes are never assumed to be UTC)"
+    )
 
 
 def from_us(us: int, tz: ZoneInfo) -> datetime:

@@ -16,7 +16,7 @@ repeated hour.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from entitlements.calendar._instants import US_PER_SECOND
@@ -31,8 +31,9 @@ _INF = 1 << 80
 
 def _offset_s(tz: ZoneInfo, second: int) -> int:
     offset = datetime.fromtimestamp(second, tz).utcoffset()
-    assert offset is not None  # a ZoneInfo always has an offset
-    return int(offset.total_seconds())
+    if offset is None:  # pragma: no cover - a ZoneInfo always has an offset
+        raise TypeError(f"{tz!r} gives no UTC offset")
+    return offset // timedelta(seconds=1)
 
 
 class ZoneTimeline:

@@ -86,7 +86,7 @@ def _demo_rows(document: Any) -> list[dict[str, str]]:
                 f"{where}.opened_at: {case['opened_at']!r} has no UTC offset (add e.g. +00:00)"
             )
         try:
-            target = parse_target(case.get("target"))
+            target = parse_target(str(case.get("target", "")))
             due = target.due(opened, calendar)
         except EntitlementsError as error:
             raise _InputError(f"{where}: {error}") from None

@@ -7,13 +7,9 @@ library stands on it.
 from entitlements.calendar._business_hours import BusinessHours
 from entitlements.calendar._closures import CountryHolidays
 from entitlements.calendar._compiled import REACH_YEARS, CompiledCalendar
-from entitlements.calendar._compose import (
-    IntersectionCalendar,
-    IntervalCalendar,
-    intersect,
-    with_closures,
-)
+from entitlements.calendar._compose import IntervalCalendar, intersect, with_closures
 from entitlements.calendar._hours import DailyInterval
+from entitlements.calendar._intersection import IntersectionCalendar
 from entitlements.calendar._protocol import BusinessCalendar
 
 __all__ = [

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from attrs import evolve, field, frozen
 
 from entitlements.calendar._closures import ClosureSource, parse_closures
-from entitlements.calendar._compiled import CompiledCalendar
 from entitlements.calendar._hours import (
     WEEKDAYS,
     DailyInterval,
@@ -19,7 +18,8 @@ from entitlements.calendar._hours import (
     parse_intervals,
     parse_week,
 )
-from entitlements.calendar._instants import US_PER_DAY, from_us, wall_us
+from entitlements.calendar._instants import US_PER_DAY, from_us
+from entitlements.calendar._intersection import ComposableCalendar
 from entitlements.calendar._zone import ZoneTimeline
 from entitlements.errors import CalendarDefinitionError, UnknownTimezoneError
 
@@ -68,8 +68,19 @@ def _parse_special_hours(value: object) -> SpecialHours:
     return tuple(sorted(parsed.items()))
 
 
+class _DayTable:
+    """Compiled state of a :class:`BusinessHours`: each local date's open instants."""
+
+    __slots__ = ("lock", "pieces", "years")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pieces: dict[int, list[tuple[int, int]]] = {}
+        self.years: set[int] = set()
+
+
 @frozen(kw_only=True, repr=False)
-class BusinessHours(CompiledCalendar):
+class BusinessHours(ComposableCalendar):
     """Weekly opening hours in a time zone, with closed days and special days.
 
     Args:
@@ -95,12 +106,7 @@ class BusinessHours(CompiledCalendar):
     week: tuple[tuple[DailyInterval, ...], ...] = field(converter=parse_week)
     holidays: tuple[ClosureSource, ...] = field(default=(), converter=parse_closures)
     special_hours: SpecialHours = field(default=(), converter=_parse_special_hours)
-    _days: dict[int, dict[date, list[tuple[int, int]]]] = field(
-        factory=dict, init=False, eq=False, hash=False, repr=False
-    )
-    _days_lock: threading.Lock = field(
-        factory=threading.Lock, init=False, eq=False, hash=False, repr=False
-    )
+    _days: _DayTable = field(factory=_DayTable, init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._check_special_neighbours()
@@ -171,19 +177,15 @@ class BusinessHours(CompiledCalendar):
 
     def hours_on(self, day: date) -> tuple[DailyInterval, ...]:
         """Return the intervals the definition gives ``day`` (after holidays and special hours)."""
-        return self._hours_on(day, self._closed_dates(day.year))
-
-    def _hours_on(self, day: date, closed: frozenset[date]) -> tuple[DailyInterval, ...]:
-        for special_day, hours in self.special_hours:
-            if special_day == day:
-                return hours
-        if day in closed:
+        special = dict(self.special_hours)
+        if day in special:
+            return special[day]
+        if day in self._closed_dates(range(day.year, day.year + 1)):
             return ()
         return self.week[day.weekday()]
 
-    def _closed_dates(self, year: int) -> frozenset[date]:
-        years = range(year, year + 1)
-        return frozenset(day for source in self.holidays for day in source.closed_dates(years))
+    def _closed_dates(self, years: range) -> set[date]:
+        return {day for source in self.holidays for day in source.closed_dates(years)}
 
     def _check_special_neighbours(self) -> None:
         """Special days must not overlap the overnight spill of their neighbours."""
@@ -206,50 +208,71 @@ class BusinessHours(CompiledCalendar):
 
     # -- compilation -----------------------------------------------------------
 
-    def _day_table(self, year: int) -> dict[date, list[tuple[int, int]]]:
-        """The open instants (µs) of each local date of ``year``, its own intervals only."""
-        table = self._days.get(year)
-        if table is not None:
-            return table
-        with self._days_lock:
-            table = self._days.get(year)
-            if table is not None:
-                return table
-            closed = self._closed_dates(year)
-            first = date(year, 1, 1)
-            days = (date(year + 1, 1, 1) - first).days
-            zone = ZoneTimeline(
-                self.timezone,
-                wall_us(first) - 3 * US_PER_DAY,
-                wall_us(first) + (days + 4) * US_PER_DAY,
-            )
-            table = {}
-            for n in range(days):
-                day = first + timedelta(days=n)
-                midnight = (day.toordinal() - _ORDINAL_EPOCH) * US_PER_DAY
-                pieces: list[tuple[int, int]] = []
-                for interval in self._hours_on(day, closed):
-                    pieces.extend(
-                        zone.wall_to_instants(midnight + interval.start, midnight + interval.end)
-                    )
-                if pieces:
-                    pieces.sort()
-                    table[day] = pieces
-            self._days[year] = table
-            return table
+    def _cover_days(
+        self, first_ordinal: int, last_ordinal: int
+    ) -> dict[int, list[tuple[int, int]]]:
+        """Compile the local years holding the given days; return the day table.
+
+        The table maps a date's proleptic ordinal to the open instants (µs) of
+        that date's own intervals, so an overnight shift sits under its first day.
+        """
+        days = self._days
+        first_year = date.fromordinal(first_ordinal).year
+        last_year = date.fromordinal(last_ordinal).year
+        missing = [y for y in range(first_year, last_year + 1) if y not in days.years]
+        if not missing:
+            return days.pieces
+        with days.lock:
+            missing = [y for y in missing if y not in days.years]
+            if missing:
+                self._compile_years(missing[0], missing[-1])
+        return days.pieces
+
+    def _compile_years(self, first_year: int, last_year: int) -> None:
+        """Fill the day table for the local years ``first_year..last_year``."""
+        first = date(first_year, 1, 1).toordinal()
+        stop = date(last_year + 1, 1, 1).toordinal()
+        closed = {day.toordinal() for day in self._closed_dates(range(first_year, last_year + 1))}
+        special = {day.toordinal(): hours for day, hours in self.special_hours}
+        week = self.week
+        zone = ZoneTimeline(
+            self.timezone,
+            (first - _ORDINAL_EPOCH - 3) * US_PER_DAY,
+            (stop - _ORDINAL_EPOCH + 3) * US_PER_DAY,
+        )
+        table = self._days.pieces
+        for ordinal in range(first, stop):
+            hours = special.get(ordinal)
+            if hours is None:
+                if ordinal in closed:
+                    continue
+                hours = week[(ordinal - 1) % 7]  # ordinal 1 (0001-01-01) is a Monday
+            if not hours:
+                continue
+            midnight = (ordinal - _ORDINAL_EPOCH) * US_PER_DAY
+            pieces: list[tuple[int, int]] = []
+            for interval in hours:
+                pieces.extend(
+                    zone.wall_to_instants(midnight + interval.start, midnight + interval.end)
+                )
+            if len(pieces) > 1:
+                pieces.sort()
+            if pieces:
+                table[ordinal] = pieces
+        self._days.years.update(range(first_year, last_year + 1))
 
     def _open_pieces(self, lo: int, hi: int) -> list[tuple[int, int]]:
         # Local dates whose intervals can reach [lo, hi): offsets stay within
         # +-26 h and an interval lasts at most a day, so pad by two days.
-        epoch = date(1970, 1, 1)
-        first = epoch + timedelta(days=lo // US_PER_DAY - 2)
-        count = (hi - lo) // US_PER_DAY + 5
+        first = _ORDINAL_EPOCH + lo // US_PER_DAY - 2
+        last = _ORDINAL_EPOCH + (hi - 1) // US_PER_DAY + 2
+        table = self._cover_days(first, last)
         pieces: list[tuple[int, int]] = []
-        for n in range(count):
-            day = first + timedelta(days=n)
-            for start, end in self._day_table(day.year).get(day, ()):
+        for ordinal in range(first, last + 1):
+            for start, end in table.get(ordinal, ()):
                 if start < hi and end > lo:
                     pieces.append((max(start, lo), min(end, hi)))
+        # Fall-back nights can interleave the pieces of neighbouring intervals.
         pieces.sort()
         return pieces
 
@@ -260,8 +283,9 @@ class BusinessHours(CompiledCalendar):
         pieces are joined.
         """
         tz = self.timezone
+        ordinal = day.toordinal()
         joined: list[tuple[int, int]] = []
-        for start, end in self._day_table(day.year).get(day, ()):
+        for start, end in self._cover_days(ordinal, ordinal).get(ordinal, ()):
             if joined and joined[-1][1] == start:
                 joined[-1] = (joined[-1][0], end)
             else:

@@ -35,6 +35,7 @@ REACH_YEARS = 10
 _FIRST_YEAR = 2  # keep a year of margin from datetime's limits
 _LAST_YEAR = 9997
 _UTC = UTC
+_ONE_US = timedelta(microseconds=1)
 
 
 def _year_start_us(year: int) -> int:
@@ -178,13 +179,20 @@ class CompiledCalendar(ABC):
             cache.timeline = timeline
             return timeline
 
-    def _around(self, *instants: int) -> Timeline:
+    def _around(self, instant: int, other: int | None = None) -> Timeline:
         """Return a timeline covering the given instants (with a year of margin)."""
-        years = [_year_of(instant) for instant in instants]
-        timeline = self._timeline()
-        if timeline is not None and all(timeline.lo <= i < timeline.hi for i in instants):
+        cache: _Cache | None = getattr(self, "_cache", None)
+        timeline = cache.timeline if cache is not None else None
+        if other is None:
+            other = instant
+        if (
+            timeline is not None
+            and timeline.lo <= instant < timeline.hi
+            and timeline.lo <= other < timeline.hi
+        ):
             return timeline
-        return self._cover(min(years) - 1, max(years) + 1)
+        low, high = _year_of(min(instant, other)), _year_of(max(instant, other))
+        return self._cover(low - 1, high + 1)
 
     def _forward(self, timeline: Timeline, origin: int) -> Timeline:
         """Compile a few more years forward, or raise when past reach of ``origin``."""
@@ -375,4 +383,4 @@ def _duration_us(duration: timedelta) -> int:
         raise NotADatetimeError(
             f"duration: expected a timedelta, got {type(duration).__name__} {duration!r}"
         )
-    return duration // timedelta(microseconds=1)
+    return duration // _ONE_US

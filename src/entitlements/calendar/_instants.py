@@ -18,6 +18,7 @@ _NAIVE_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ONE_US = timedelta(microseconds=1)
 US_PER_SECOND = 1_000_000
 US_PER_DAY = 86_400 * US_PER_SECOND
+_LOCAL_EPOCHS: dict[ZoneInfo, datetime] = {}
 
 
 def to_us(value: object, field: str = "at") -> int:
@@ -45,8 +46,12 @@ def to_us(value: object, field: str = "at") -> int:
 
 def from_us(us: int, tz: ZoneInfo) -> datetime:
     """Return the instant ``us`` as an aware datetime in ``tz``."""
+    epoch = _LOCAL_EPOCHS.get(tz)
+    if epoch is None:
+        epoch = _LOCAL_EPOCHS[tz] = datetime(1970, 1, 1, tzinfo=tz)
     try:
-        return (_EPOCH + timedelta(microseconds=us)).astimezone(tz)
+        # The wall reading of the UTC instant, then ``fromutc`` shifts it into the zone.
+        return tz.fromutc(epoch + timedelta(microseconds=us))
     except OverflowError:
         raise CalendarRangeError(
             f"instant {us} µs from the epoch is outside the datetime range"

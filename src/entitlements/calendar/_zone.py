@@ -1,10 +1,10 @@
 """Where a zone's wall clock shows a given local time.
 
 ``zoneinfo`` answers "what is the offset at this instant" but does not list
-its transitions, so :class:`ZoneTimeline` finds them for a span of instants by
-sampling the offset every 12 hours and bisecting each change to the second
-(tzdata transitions fall on whole seconds). Two transitions less than 12 hours
-apart that cancel out would be missed; no zone in tzdata since 1970 has them.
+its transitions, so this module finds them, a UTC year at a time, by sampling
+the offset every 24 hours and bisecting each change to the second (tzdata
+transitions fall on whole seconds). Two transitions less than a day apart that
+cancel out would be missed; tzdata has none since 1970.
 
 With the transitions known, :meth:`ZoneTimeline.wall_to_instants` maps a local
 wall-clock window to the exact set of instants at which the clock shows a time
@@ -16,17 +16,19 @@ repeated hour.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from entitlements.calendar._instants import US_PER_SECOND
 
 __all__ = ["ZoneTimeline"]
 
-_SAMPLE_S = 12 * 3600
+_SAMPLE_S = 24 * 3600
 # No zone's offset reaches 26 hours; wall +/- this bounds the instants of a wall time.
 _MAX_OFFSET_US = 26 * 3600 * US_PER_SECOND
 _INF = 1 << 80
+_UTC_ORDINAL_EPOCH = date(1970, 1, 1).toordinal()
 
 
 def _offset_s(tz: ZoneInfo, second: int) -> int:
@@ -36,37 +38,55 @@ def _offset_s(tz: ZoneInfo, second: int) -> int:
     return offset // timedelta(seconds=1)
 
 
+@lru_cache(maxsize=4096)
+def _year_transitions(tz: ZoneInfo, year: int) -> tuple[int, tuple[tuple[int, int], ...]]:
+    """The offset at the start of UTC ``year`` and the transitions within it (µs).
+
+    Shared by every calendar in the zone, so each zone-year is scanned once
+    per process.
+    """
+    lo_s = (date(year, 1, 1).toordinal() - _UTC_ORDINAL_EPOCH) * 86_400
+    hi_s = (date(year + 1, 1, 1).toordinal() - _UTC_ORDINAL_EPOCH) * 86_400
+    first = previous = _offset_s(tz, lo_s)
+    transitions: list[tuple[int, int]] = []
+    previous_s = sample = lo_s
+    while sample < hi_s:
+        sample = min(sample + _SAMPLE_S, hi_s)
+        current = _offset_s(tz, sample)
+        if current != previous:
+            low, high = previous_s, sample  # bisect to the first second of the new offset
+            while high - low > 1:
+                middle = (low + high) // 2
+                if _offset_s(tz, middle) == previous:
+                    low = middle
+                else:
+                    high = middle
+            transitions.append((high * US_PER_SECOND, current * US_PER_SECOND))
+            previous = current
+        previous_s = sample
+    return first * US_PER_SECOND, tuple(transitions)
+
+
+def _utc_year(instant_us: int) -> int:
+    return date.fromordinal(_UTC_ORDINAL_EPOCH + instant_us // (86_400 * US_PER_SECOND)).year
+
+
 class ZoneTimeline:
     """The UTC offsets of ``tz`` over the instants ``[lo_us, hi_us]``."""
 
     __slots__ = ("_offsets", "_times")
 
     def __init__(self, tz: ZoneInfo, lo_us: int, hi_us: int) -> None:
-        lo_s = lo_us // US_PER_SECOND - 1
-        hi_s = -(-hi_us // US_PER_SECOND) + 1
-        previous_s = lo_s
-        previous = _offset_s(tz, lo_s)
+        first_year, last_year = _utc_year(lo_us), _utc_year(hi_us)
+        start_offset, _ = _year_transitions(tz, first_year)
         times: list[int] = []
-        offsets: list[int] = [previous * US_PER_SECOND]
-        sample = lo_s
-        while sample < hi_s:
-            sample = min(sample + _SAMPLE_S, hi_s)
-            current = _offset_s(tz, sample)
-            if current != previous:
-                # Bisect to the first second showing the new offset.
-                low, high = previous_s, sample
-                while high - low > 1:
-                    middle = (low + high) // 2
-                    if _offset_s(tz, middle) == previous:
-                        low = middle
-                    else:
-                        high = middle
-                times.append(high * US_PER_SECOND)
-                offsets.append(current * US_PER_SECOND)
-                previous = current
-            previous_s = sample
-        self._times = times
         # _offsets[k] holds from _times[k-1] (or the start) until _times[k].
+        offsets: list[int] = [start_offset]
+        for year in range(first_year, last_year + 1):
+            for instant, offset in _year_transitions(tz, year)[1]:
+                times.append(instant)
+                offsets.append(offset)
+        self._times = times
         self._offsets = offsets
 
     def offset_at(self, instant_us: int) -> int:

@@ -78,6 +78,9 @@ class _DayTable:
         self.pieces: dict[int, list[tuple[int, int]]] = {}
         self.years: set[int] = set()
 
+    def __reduce__(self) -> tuple[type[_DayTable], tuple[()]]:
+        return (_DayTable, ())  # a copy or an unpickled calendar compiles afresh
+
 
 @frozen(kw_only=True, repr=False)
 class BusinessHours(ComposableCalendar):

@@ -82,6 +82,9 @@ class CountryHolidays:
         return self.country + (f"-{self.subdiv}" if self.subdiv else "")
 
 
+_EXPANSION_LOCK = threading.Lock()  # the package expands its objects in place
+
+
 def _private_copy(table: Any) -> Any:
     return copy.deepcopy(table)
 
@@ -96,11 +99,10 @@ class HolidayTable:
     """
 
     table: Any = field(converter=_private_copy)
-    _lock: threading.Lock = field(factory=threading.Lock, init=False, repr=False)
 
     def closed_dates(self, years: range) -> set[date]:
         """Return the dates of the table that fall in ``years``."""
-        with self._lock:
+        with _EXPANSION_LOCK:
             if self.table.expand:
                 for year in years:
                     if year not in self.table.years:

@@ -157,8 +157,9 @@ def _local_instant(calendar: BusinessCalendar, day: date, at: time) -> datetime:
 # -- the short string form ----------------------------------------------------
 
 _DURATION = re.compile(r"(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+(?:\.\d{1,6})?)s)?", re.IGNORECASE)
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
 _DAYS = re.compile(
-    r"(NBD|(\d+)\s*BD)(?:\s+(?:by\s+)?(\d{1,2}:\d{2}(?::\d{2})?))?(?:\s+cut-?off\s+(\d{1,2}:\d{2}(?::\d{2})?))?",
+    rf"(NBD|(\d+)\s*BD)(?:\s+(?:by\s+)?({_CLOCK}))?(?:\s+cut-?off\s+({_CLOCK}))?",
     re.IGNORECASE,
 )
 

@@ -18,14 +18,13 @@ from entitlements.calendar._hours import (
     parse_intervals,
     parse_week,
 )
-from entitlements.calendar._instants import US_PER_DAY, from_us
+from entitlements.calendar._instants import EPOCH_ORDINAL, US_PER_DAY, from_us
 from entitlements.calendar._intersection import ComposableCalendar
 from entitlements.calendar._zone import ZoneTimeline
 from entitlements.errors import CalendarDefinitionError, UnknownTimezoneError
 
 __all__ = ["BusinessHours", "parse_timezone"]
 
-_ORDINAL_EPOCH = date(1970, 1, 1).toordinal()
 SpecialHours = tuple[tuple[date, tuple[DailyInterval, ...]], ...]
 
 
@@ -240,8 +239,8 @@ class BusinessHours(ComposableCalendar):
         week = self.week
         zone = ZoneTimeline(
             self.timezone,
-            (first - _ORDINAL_EPOCH - 3) * US_PER_DAY,
-            (stop - _ORDINAL_EPOCH + 3) * US_PER_DAY,
+            (first - EPOCH_ORDINAL - 3) * US_PER_DAY,
+            (stop - EPOCH_ORDINAL + 3) * US_PER_DAY,
         )
         table = self._days.pieces
         for ordinal in range(first, stop):
@@ -252,7 +251,7 @@ class BusinessHours(ComposableCalendar):
                 hours = week[(ordinal - 1) % 7]  # ordinal 1 (0001-01-01) is a Monday
             if not hours:
                 continue
-            midnight = (ordinal - _ORDINAL_EPOCH) * US_PER_DAY
+            midnight = (ordinal - EPOCH_ORDINAL) * US_PER_DAY
             pieces: list[tuple[int, int]] = []
             for interval in hours:
                 pieces.extend(
@@ -267,8 +266,8 @@ class BusinessHours(ComposableCalendar):
     def _open_pieces(self, lo: int, hi: int) -> list[tuple[int, int]]:
         # Local dates whose intervals can reach [lo, hi): offsets stay within
         # +-26 h and an interval lasts at most a day, so pad by two days.
-        first = _ORDINAL_EPOCH + lo // US_PER_DAY - 2
-        last = _ORDINAL_EPOCH + (hi - 1) // US_PER_DAY + 2
+        first = EPOCH_ORDINAL + lo // US_PER_DAY - 2
+        last = EPOCH_ORDINAL + (hi - 1) // US_PER_DAY + 2
         table = self._cover_days(first, last)
         pieces: list[tuple[int, int]] = []
         for ordinal in range(first, last + 1):

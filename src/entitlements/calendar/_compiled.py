@@ -16,10 +16,19 @@ import threading
 from abc import ABC, abstractmethod
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from entitlements.calendar._instants import US_PER_DAY, from_us, to_us, us_to_timedelta, wall_us
+from entitlements.calendar._instants import (
+    EPOCH,
+    ONE_US,
+    US_PER_DAY,
+    from_us,
+    to_us,
+    us_to_timedelta,
+    utc_year,
+    wall_us,
+)
 from entitlements.calendar._zone import ZoneTimeline
 from entitlements.errors import (
     CalendarRangeError,
@@ -34,16 +43,10 @@ __all__ = ["REACH_YEARS", "CompiledCalendar", "Timeline"]
 REACH_YEARS = 10
 _FIRST_YEAR = 2  # keep a year of margin from datetime's limits
 _LAST_YEAR = 9997
-_UTC = UTC
-_ONE_US = timedelta(microseconds=1)
 
 
 def _year_start_us(year: int) -> int:
     return wall_us(date(year, 1, 1))
-
-
-def _year_of(us: int) -> int:
-    return (datetime(1970, 1, 1, tzinfo=_UTC) + timedelta(microseconds=us)).year
 
 
 class Timeline:
@@ -53,7 +56,17 @@ class Timeline:
     another thread always sees a consistent one.
     """
 
-    __slots__ = ("cum", "cum_end", "ends", "first_year", "hi", "last_year", "lo", "starts")
+    __slots__ = (
+        "cum",
+        "cum_end",
+        "ends",
+        "first_year",
+        "hi",
+        "last_year",
+        "lo",
+        "starts",
+        "total",
+    )
 
     def __init__(self, first_year: int, last_year: int, starts: list[int], ends: list[int]) -> None:
         self.first_year = first_year
@@ -71,11 +84,7 @@ class Timeline:
             cum_end.append(total)
         self.cum = cum
         self.cum_end = cum_end
-
-    @property
-    def total(self) -> int:
-        """Open time (µs) in the whole compiled range."""
-        return self.cum_end[-1] if self.cum_end else 0
+        self.total = total  # open time (µs) in the whole compiled range
 
     def open_before(self, instant: int) -> int:
         """Open time (µs) from the start of the range up to ``instant``."""
@@ -191,31 +200,31 @@ class CompiledCalendar(ABC):
             and timeline.lo <= other < timeline.hi
         ):
             return timeline
-        low, high = _year_of(min(instant, other)), _year_of(max(instant, other))
+        low, high = utc_year(min(instant, other)), utc_year(max(instant, other))
         return self._cover(low - 1, high + 1)
 
     def _forward(self, timeline: Timeline, origin: int) -> Timeline:
         """Compile a few more years forward, or raise when past reach of ``origin``."""
-        if timeline.last_year >= _year_of(origin) + REACH_YEARS:
+        if timeline.last_year >= utc_year(origin) + REACH_YEARS:
             raise NoBusinessTimeError(
                 f"{self!r} has no open time within {REACH_YEARS} years after "
                 f"{from_us(origin, self.timezone).isoformat()}"
             )
         extra = max(1, timeline.last_year - timeline.first_year)
         return self._cover(
-            timeline.first_year, min(timeline.last_year + extra, _year_of(origin) + REACH_YEARS)
+            timeline.first_year, min(timeline.last_year + extra, utc_year(origin) + REACH_YEARS)
         )
 
     def _backward(self, timeline: Timeline, origin: int) -> Timeline:
         """Compile a few more years backward, or raise when past reach of ``origin``."""
-        if timeline.first_year <= _year_of(origin) - REACH_YEARS:
+        if timeline.first_year <= utc_year(origin) - REACH_YEARS:
             raise NoBusinessTimeError(
                 f"{self!r} has no open time within {REACH_YEARS} years before "
                 f"{from_us(origin, self.timezone).isoformat()}"
             )
         extra = max(1, timeline.last_year - timeline.first_year)
         return self._cover(
-            max(timeline.first_year - extra, _year_of(origin) - REACH_YEARS), timeline.last_year
+            max(timeline.first_year - extra, utc_year(origin) - REACH_YEARS), timeline.last_year
         )
 
     # -- µs operations -------------------------------------------------------
@@ -227,10 +236,12 @@ class CompiledCalendar(ABC):
             return self._subtract_us(start, -duration)
         timeline = self._around(start)
         while True:
-            target = timeline.open_before(start) + duration
+            starts, cum = timeline.starts, timeline.cum
+            i = bisect_right(starts, start) - 1  # open_before(start), inlined: the hot path
+            target = duration + (cum[i] + min(start, timeline.ends[i]) - starts[i] if i >= 0 else 0)
             if target <= timeline.total:
                 j = bisect_left(timeline.cum_end, target)
-                return timeline.starts[j] + target - timeline.cum[j]
+                return starts[j] + target - cum[j]
             # Reach counts from the last open time found, so long durations go on.
             ends = timeline.ends
             timeline = self._forward(timeline, max(start, ends[-1]) if ends else start)
@@ -311,7 +322,11 @@ class CompiledCalendar(ABC):
             NaiveDatetimeError: ``start`` is naive.
             NoBusinessTimeError: no such open time within reach.
         """
-        return from_us(self._add_us(to_us(start, "start"), _duration_us(duration)), self.timezone)
+        try:  # the conversions of to_us/_duration_us, inlined: this is the hot path
+            instant, span = (start - EPOCH) // ONE_US, duration // ONE_US
+        except TypeError:  # let the converters name the mistake
+            instant, span = to_us(start, "start"), _duration_us(duration)
+        return from_us(self._add_us(instant, span), self.timezone)
 
     def subtract(self, end: datetime, duration: timedelta) -> datetime:
         """Return the latest instant from which ``duration`` of open time elapses until ``end``.
@@ -379,8 +394,10 @@ class _Cache:
 
 
 def _duration_us(duration: timedelta) -> int:
-    if not isinstance(duration, timedelta):
+    try:
+        us: int = duration // ONE_US
+    except TypeError:
         raise NotADatetimeError(
             f"duration: expected a timedelta, got {type(duration).__name__} {duration!r}"
-        )
-    return duration // _ONE_US
+        ) from None
+    return us

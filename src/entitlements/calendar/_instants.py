@@ -11,11 +11,22 @@ from zoneinfo import ZoneInfo
 
 from entitlements.errors import CalendarRangeError, NaiveDatetimeError, NotADatetimeError
 
-__all__ = ["US_PER_DAY", "US_PER_SECOND", "from_us", "to_us", "us_to_timedelta", "wall_us"]
+__all__ = [
+    "EPOCH",
+    "EPOCH_ORDINAL",
+    "ONE_US",
+    "US_PER_DAY",
+    "US_PER_SECOND",
+    "from_us",
+    "to_us",
+    "us_to_timedelta",
+    "utc_year",
+    "wall_us",
+]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_NAIVE_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_ONE_US = timedelta(microseconds=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+ONE_US = timedelta(microseconds=1)
 US_PER_SECOND = 1_000_000
 US_PER_DAY = 86_400 * US_PER_SECOND
 _LOCAL_EPOCHS: dict[ZoneInfo, datetime] = {}
@@ -29,7 +40,7 @@ def to_us(value: object, field: str = "at") -> int:
         NotADatetimeError: ``value`` is not a ``datetime``.
     """
     try:
-        us: int = (value - _EPOCH) // _ONE_US  # type: ignore[operator]
+        us: int = (value - EPOCH) // ONE_US  # type: ignore[operator]
     except TypeError:
         pass  # not an aware datetime: say which mistake it is, below
     else:
@@ -58,6 +69,16 @@ def from_us(us: int, tz: ZoneInfo) -> datetime:
         ) from None
 
 
+def utc_year(us: int) -> int:
+    """Return the UTC calendar year of the instant ``us``."""
+    try:
+        return date.fromordinal(EPOCH_ORDINAL + us // US_PER_DAY).year
+    except (ValueError, OverflowError):
+        raise CalendarRangeError(
+            f"instant {us} µs from the epoch is outside the datetime range"
+        ) from None
+
+
 def us_to_timedelta(us: int) -> timedelta:
     """Return ``us`` microseconds as a ``timedelta``."""
     return timedelta(microseconds=us)
@@ -65,4 +86,4 @@ def us_to_timedelta(us: int) -> timedelta:
 
 def wall_us(day: date, time_of_day_us: int = 0) -> int:
     """Return a local wall-clock reading as microseconds, as if the wall were UTC."""
-    return (day.toordinal() - _NAIVE_EPOCH_ORDINAL) * US_PER_DAY + time_of_day_us
+    return (day.toordinal() - EPOCH_ORDINAL) * US_PER_DAY + time_of_day_us

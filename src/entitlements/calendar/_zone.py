@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from entitlements.calendar._instants import US_PER_SECOND
+from entitlements.calendar._instants import EPOCH_ORDINAL, US_PER_SECOND, utc_year
 
 __all__ = ["ZoneTimeline"]
 
@@ -28,7 +28,6 @@ _SAMPLE_S = 24 * 3600
 # No zone's offset reaches 26 hours; wall +/- this bounds the instants of a wall time.
 _MAX_OFFSET_US = 26 * 3600 * US_PER_SECOND
 _INF = 1 << 80
-_UTC_ORDINAL_EPOCH = date(1970, 1, 1).toordinal()
 
 
 def _offset_s(tz: ZoneInfo, second: int) -> int:
@@ -45,8 +44,8 @@ def _year_transitions(tz: ZoneInfo, year: int) -> tuple[int, tuple[tuple[int, in
     Shared by every calendar in the zone, so each zone-year is scanned once
     per process.
     """
-    lo_s = (date(year, 1, 1).toordinal() - _UTC_ORDINAL_EPOCH) * 86_400
-    hi_s = (date(year + 1, 1, 1).toordinal() - _UTC_ORDINAL_EPOCH) * 86_400
+    lo_s = (date(year, 1, 1).toordinal() - EPOCH_ORDINAL) * 86_400
+    hi_s = (date(year + 1, 1, 1).toordinal() - EPOCH_ORDINAL) * 86_400
     first = previous = _offset_s(tz, lo_s)
     transitions: list[tuple[int, int]] = []
     previous_s = sample = lo_s
@@ -67,17 +66,13 @@ def _year_transitions(tz: ZoneInfo, year: int) -> tuple[int, tuple[tuple[int, in
     return first * US_PER_SECOND, tuple(transitions)
 
 
-def _utc_year(instant_us: int) -> int:
-    return date.fromordinal(_UTC_ORDINAL_EPOCH + instant_us // (86_400 * US_PER_SECOND)).year
-
-
 class ZoneTimeline:
     """The UTC offsets of ``tz`` over the instants ``[lo_us, hi_us]``."""
 
     __slots__ = ("_offsets", "_times")
 
     def __init__(self, tz: ZoneInfo, lo_us: int, hi_us: int) -> None:
-        first_year, last_year = _utc_year(lo_us), _utc_year(hi_us)
+        first_year, last_year = utc_year(lo_us), utc_year(hi_us)
         start_offset, _ = _year_transitions(tz, first_year)
         times: list[int] = []
         # _offsets[k] holds from _times[k-1] (or the start) until _times[k].

@@ -41,8 +41,10 @@ __all__ = ["REACH_YEARS", "CompiledCalendar", "Timeline"]
 
 #: How far (in years) a search for open time or a closing goes before giving up.
 REACH_YEARS = 10
-_FIRST_YEAR = 2  # keep a year of margin from datetime's limits
-_LAST_YEAR = 9997
+# Supported UTC years: a margin from datetime's limits (years 1..9999) leaves
+# room for the padding days and zone years that compiling a year touches.
+_FIRST_YEAR = 10
+_LAST_YEAR = 9990
 
 
 def _year_start_us(year: int) -> int:

@@ -236,7 +236,10 @@ class CompiledCalendar(ABC):
             return start
         if duration < 0:
             return self._subtract_us(start, -duration)
-        timeline = self._around(start)
+        cache: _Cache | None = getattr(self, "_cache", None)
+        timeline = cache.timeline if cache is not None else None
+        if timeline is None or not timeline.lo <= start < timeline.hi:
+            timeline = self._around(start)
         while True:
             starts, cum = timeline.starts, timeline.cum
             i = bisect_right(starts, start) - 1  # open_before(start), inlined: the hot path
@@ -325,7 +328,8 @@ class CompiledCalendar(ABC):
             NoBusinessTimeError: no such open time within reach.
         """
         try:  # the conversions of to_us/_duration_us, inlined: this is the hot path
-            instant, span = (start - EPOCH) // ONE_US, duration // ONE_US
+            instant = (start - EPOCH) // ONE_US
+            span = duration // ONE_US
         except TypeError:  # let the converters name the mistake
             instant, span = to_us(start, "start"), _duration_us(duration)
         return from_us(self._add_us(instant, span), self.timezone)

@@ -62,7 +62,7 @@ def from_us(us: int, tz: ZoneInfo) -> datetime:
         epoch = _LOCAL_EPOCHS[tz] = datetime(1970, 1, 1, tzinfo=tz)
     try:
         # The wall reading of the UTC instant, then ``fromutc`` shifts it into the zone.
-        return tz.fromutc(epoch + timedelta(microseconds=us))
+        return tz.fromutc(epoch + timedelta(0, 0, us))  # positional: measurably faster
     except OverflowError:
         raise CalendarRangeError(
             f"instant {us} µs from the epoch is outside the datetime range"

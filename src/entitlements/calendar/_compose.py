@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from attrs import field, frozen
 
 from entitlements.calendar._business_hours import BusinessHours, parse_timezone
-from entitlements.calendar._instants import from_us, to_us
+from entitlements.calendar._instants import from_us
 from entitlements.calendar._intersection import (
     ComposableCalendar,
     IntersectionCalendar,
-    clip_sorted,
+    datetime_pieces,
 )
 from entitlements.calendar._protocol import BusinessCalendar
 from entitlements.errors import CalendarDefinitionError
@@ -70,11 +70,4 @@ class IntervalCalendar(ComposableCalendar):
 
     def _open_pieces(self, lo: int, hi: int) -> list[tuple[int, int]]:
         tz = self.timezone
-        return clip_sorted(
-            (
-                (to_us(a, "source interval start"), to_us(b, "source interval end"))
-                for a, b in self.source(from_us(lo, tz), from_us(hi, tz))
-            ),
-            lo,
-            hi,
-        )
+        return datetime_pieces(self.source(from_us(lo, tz), from_us(hi, tz)), lo, hi)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from attrs import frozen
@@ -11,7 +12,13 @@ from entitlements.calendar._compiled import CompiledCalendar
 from entitlements.calendar._instants import from_us, to_us
 from entitlements.calendar._protocol import BusinessCalendar
 
-__all__ = ["ComposableCalendar", "IntersectionCalendar", "clip_sorted", "pieces_of"]
+__all__ = [
+    "ComposableCalendar",
+    "IntersectionCalendar",
+    "clip_sorted",
+    "datetime_pieces",
+    "pieces_of",
+]
 
 
 def pieces_of(calendar: BusinessCalendar, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -19,11 +26,15 @@ def pieces_of(calendar: BusinessCalendar, lo: int, hi: int) -> list[tuple[int, i
     if isinstance(calendar, CompiledCalendar):
         return calendar._stretches_us(lo, hi)  # same engine: skip the datetimes
     tz = calendar.timezone
+    return datetime_pieces(calendar.open_intervals(from_us(lo, tz), from_us(hi, tz)), lo, hi)
+
+
+def datetime_pieces(
+    intervals: Iterable[tuple[datetime, datetime]], lo: int, hi: int
+) -> list[tuple[int, int]]:
+    """Aware ``(start, end)`` pairs from a plug-in as sorted µs pieces within [lo, hi)."""
     return clip_sorted(
-        (
-            (to_us(a, "open interval start"), to_us(b, "open interval end"))
-            for a, b in calendar.open_intervals(from_us(lo, tz), from_us(hi, tz))
-        ),
+        ((to_us(a, "open interval start"), to_us(b, "open interval end")) for a, b in intervals),
         lo,
         hi,
     )

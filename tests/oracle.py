@@ -218,10 +218,6 @@ class Oracle:
 # ---------------------------------------------------------------------------
 
 
-def utc(t: datetime) -> datetime:
-    return t.astimezone(UTC)
-
-
 def resolve_first(tz: ZoneInfo, wall: datetime) -> datetime:
     """The first instant whose wall clock shows ``wall`` (naive), in UTC.
 

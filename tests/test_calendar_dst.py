@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from entitlements import BusinessHours
+from instants import utc as u
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)
@@ -31,10 +32,6 @@ def z(y, mo, d, h=0, mi=0):
 
 def wall(tz, y, mo, d, h=0, mi=0, fold=0):
     return datetime(y, mo, d, h, mi, tzinfo=tz, fold=fold)
-
-
-def u(t: datetime) -> datetime:
-    return t.astimezone(UTC)
 
 
 def daily(zone, *intervals):

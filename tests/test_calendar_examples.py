@@ -20,6 +20,8 @@ from entitlements import (
     intersect,
     with_closures,
 )
+from instants import same
+from instants import utc as u
 
 NY = ZoneInfo("America/New_York")
 H = timedelta(hours=1)
@@ -35,17 +37,6 @@ def at(zone, y, mo, d, h=0, mi=0, s=0, us=0):
 
 def ny(*args):
     return at(NY, *args)
-
-
-def u(t):
-    return t.astimezone(UTC)
-
-
-def same(actual, expected, cal=None):
-    assert u(actual) == u(expected), (actual, expected)
-    if cal is not None:
-        assert actual.tzinfo == cal.timezone
-    return True
 
 
 def spans(pairs):

@@ -6,7 +6,7 @@ microsecond-resolution instants and durations and need no oracle.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -19,6 +19,7 @@ from entitlements import (
     NoClosingTimeError,
     intersect,
 )
+from instants import utc
 from oracle import DAY_MINUTES, MINUTE, CalendarSpec, Oracle, build_calendar, owned_minutes
 from strategies import (
     calendar_specs,
@@ -33,10 +34,6 @@ from strategies import (
 US = timedelta(microseconds=1)  # arithmetic with it is always done in UTC (wall-time
 # arithmetic on a zoned datetime can land in a DST gap)
 WINDOW = 5 * DAY_MINUTES  # how far the oracle looks for add/subtract budgets
-
-
-def utc(t: datetime) -> datetime:
-    return t.astimezone(UTC)
 
 
 def floor_minute(t: datetime) -> datetime:

@@ -11,6 +11,7 @@ from entitlements import (
     NextBusinessDay,
     parse_target,
 )
+from instants import same
 
 NEW_YORK = ZoneInfo("America/New_York")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -18,16 +19,6 @@ LONDON = ZoneInfo("Europe/London")
 PARIS = ZoneInfo("Europe/Paris")
 H = timedelta(hours=1)
 M = timedelta(minutes=1)
-
-
-def u(t):
-    return t.astimezone(UTC)
-
-
-def same(actual, expected, cal):
-    assert u(actual) == u(expected), (actual, expected)
-    assert actual.tzinfo == cal.timezone
-    return True
 
 
 # Thursday 2025-07-03, 16:10 in New York: the day before Independence Day (Fri 2025-07-04).

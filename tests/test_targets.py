@@ -17,6 +17,8 @@ from entitlements import (
     TargetError,
     parse_target,
 )
+from instants import same
+from instants import utc as u
 from oracle import CalendarSpec, day_close, has_open_time, resolve_first
 from strategies import instants_near, micro_durations, minute_times, scenarios, targets
 
@@ -28,17 +30,6 @@ MON, TUE, WED, THU, FRI, SAT = ((2025, 6, d) for d in range(2, 8))
 
 def ny(*args):
     return datetime(*args, tzinfo=NY)
-
-
-def u(t):
-    return t.astimezone(UTC)
-
-
-def same(actual, expected, cal=None):
-    assert u(actual) == u(expected), (actual, expected)
-    if cal is not None:
-        assert actual.tzinfo == cal.timezone
-    return True
 
 
 @pytest.fixture

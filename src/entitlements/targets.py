@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from attrs import field, frozen
 
 from entitlements.calendar import BusinessCalendar
-from entitlements.calendar._hours import format_clock, parse_clock
+from entitlements.calendar._hours import format_clock, parse_clock, time_to_us
 from entitlements.calendar._instants import US_PER_DAY, from_us, to_us, wall_us
 from entitlements.calendar._zone import ZoneTimeline
 from entitlements.errors import CalendarDefinitionError, NoBusinessTimeError, TargetError
@@ -149,7 +149,7 @@ def _next_business_day(calendar: BusinessCalendar, day: date) -> date:
 
 def _local_instant(calendar: BusinessCalendar, day: date, at: time) -> datetime:
     """The first instant the local clock reads ``at`` on ``day`` (after a gap if skipped)."""
-    wall = wall_us(day, (at.hour * 3600 + at.minute * 60 + at.second) * 1_000_000 + at.microsecond)
+    wall = wall_us(day, time_to_us(at))
     zone = ZoneTimeline(calendar.timezone, wall - 2 * US_PER_DAY, wall + 2 * US_PER_DAY)
     return from_us(zone.first_instant_at(wall), calendar.timezone)
 
@@ -215,14 +215,9 @@ def _format_duration(duration: timedelta) -> str:
 
 
 def _format_days(head: str, by: time | None, cutoff: time | None) -> str:
-    def clock(value: time) -> str:
-        return format_clock(
-            (value.hour * 3600 + value.minute * 60 + value.second) * 1_000_000 + value.microsecond
-        )
-
     text = head
     if by is not None:
-        text += f" {clock(by)}"
+        text += f" {format_clock(time_to_us(by))}"
     if cutoff is not None:
-        text += f" cutoff {clock(cutoff)}"
+        text += f" cutoff {format_clock(time_to_us(cutoff))}"
     return text

@@ -26,6 +26,7 @@ __all__ = [
     "parse_clock",
     "parse_intervals",
     "parse_week",
+    "time_to_us",
 ]
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -49,6 +50,15 @@ def format_clock(us: int) -> str:
     return text
 
 
+def time_to_us(value: time) -> int:
+    """Return a time of day as µs since midnight."""
+    return (
+        (value.hour * 60 + value.minute) * _US_PER_MINUTE
+        + value.second * US_PER_SECOND
+        + value.microsecond
+    )
+
+
 def parse_clock(value: object, field: str, *, allow_24: bool) -> int:
     """Parse ``"HH:MM[:SS[.ffffff]]"`` or a naive ``time`` into µs since midnight."""
     if isinstance(value, time):
@@ -56,11 +66,7 @@ def parse_clock(value: object, field: str, *, allow_24: bool) -> int:
             raise CalendarDefinitionError(
                 f"{field}: {value!r} carries a time zone; opening hours are local wall times"
             )
-        return (
-            (value.hour * 60 + value.minute) * _US_PER_MINUTE
-            + value.second * US_PER_SECOND
-            + value.microsecond
-        )
+        return time_to_us(value)
     if not isinstance(value, str):
         raise CalendarDefinitionError(
             f"{field}: {value!r} is not a time; write 'HH:MM' or a datetime.time"

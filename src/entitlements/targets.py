@@ -73,7 +73,7 @@ class BusinessDuration:
         return calendar.add(start, self.duration)
 
     def __str__(self) -> str:
-        return _format_duration(self.duration)
+        return format_duration(self.duration)
 
 
 @frozen
@@ -183,25 +183,29 @@ def parse_target(text: str) -> Target:
         if match[2] is None:
             return NextBusinessDay(by=by, cutoff=cutoff)
         return BusinessDays(int(match[2]), by=by, cutoff=cutoff)
-    match = _DURATION.fullmatch(stripped)
-    if stripped and match and any(match.groups()):
-        hours, minutes = int(match[1] or 0), int(match[2] or 0)
-        whole, _, fraction = (match[3] or "0").partition(".")
-        return BusinessDuration(
-            timedelta(
-                hours=hours,
-                minutes=minutes,
-                seconds=int(whole),
-                microseconds=int(fraction.ljust(6, "0")),
-            )
-        )
+    duration = parse_duration(stripped)
+    if duration is not None:
+        return BusinessDuration(duration)
     raise TargetError(
         f"target: {text!r} is not a target; write a duration like '2h', '15m' or '1h30m', "
         "or a day target like 'NBD', 'NBD 12:00', '3BD' or 'NBD cutoff 15:00'"
     )
 
 
-def _format_duration(duration: timedelta) -> str:
+def parse_duration(text: str) -> timedelta | None:
+    """Read ``"2h"``, ``"15m"``, ``"1h30m"``, ``"90.5s"``; None when ``text`` is not one."""
+    match = _DURATION.fullmatch(text.strip())
+    if not text.strip() or match is None or not any(match.groups()):
+        return None
+    hours, minutes = int(match[1] or 0), int(match[2] or 0)
+    whole, _, fraction = (match[3] or "0").partition(".")
+    return timedelta(
+        hours=hours, minutes=minutes, seconds=int(whole), microseconds=int(fraction.ljust(6, "0"))
+    )
+
+
+def format_duration(duration: timedelta) -> str:
+    """Write a non-negative duration in the short form :func:`parse_duration` reads."""
     total = duration // timedelta(microseconds=1)
     seconds, micros = divmod(total, 1_000_000)
     hours, rest = divmod(seconds, 3600)

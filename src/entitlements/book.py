@@ -220,7 +220,7 @@ class _Index:
             if not isinstance(item, ContractLineItem):
                 continue
             if not self._reference(
-                "line_items", index, item, "contract", self.contracts, "contract"
+                "line_items", index, item, "contract", self.contracts, "a contract"
             ):
                 continue
             contract = self.contracts[item.contract]
@@ -236,7 +236,7 @@ class _Index:
                 )
             self.item_windows[item.id] = window
             if item.asset is not None and self._reference(
-                "line_items", index, item, "asset", self.assets, "asset"
+                "line_items", index, item, "asset", self.assets, "an asset"
             ):
                 asset = self.assets[item.asset]
                 if asset.account != contract.account:

@@ -28,7 +28,7 @@ def where(instance: object) -> str:
 
 def fail(instance: object, field: str, message: str) -> ModelError:
     """Build the error for one bad field of ``instance``."""
-    return ModelError(f"{where(instance)}: {field}: {message}")
+    return ModelError(f"{where(instance)}: {field}: {message}", field=field, reason=message)
 
 
 def check_id(instance: object, attribute: Attribute[Any], value: object) -> None:
@@ -47,6 +47,12 @@ def check_text(instance: object, attribute: Attribute[Any], value: object) -> No
     """Free text (names, priorities)."""
     if not isinstance(value, str):
         raise fail(instance, attribute.name, f"{value!r} is not a string")
+
+
+def check_bool(instance: object, attribute: Attribute[Any], value: object) -> None:
+    """A real bool (not 0/1, not "false")."""
+    if not isinstance(value, bool):
+        raise fail(instance, attribute.name, f"{value!r} is not true or false")
 
 
 def check_date(instance: object, attribute: Attribute[Any], value: object) -> None:

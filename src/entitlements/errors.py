@@ -90,7 +90,14 @@ class ModelError(EntitlementsError, ValueError):
 
     The message names the record, its id when known, the field and the value:
     ``ServiceContract 'SC-1': end: 2024-01-01 is before start 2024-02-01``.
+    ``field`` is the field at fault and ``reason`` the message without the
+    record and field, so loaders can point at a file line or a JSON path.
     """
+
+    def __init__(self, message: str, *, field: str | None = None, reason: str | None = None):
+        super().__init__(message)
+        self.field = field
+        self.reason = message if reason is None else reason
 
 
 class Problem:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from attrs import Attribute, field, frozen
 
 from entitlements._fields import (
+    check_bool,
     check_date,
     check_enum,
     check_id,
@@ -203,6 +204,7 @@ class ServiceContract:
         end: last covered local date.
         status: lifecycle state; only ``active`` contracts cover cases.
         renews: id of the contract this one renews, if any.
+        auto_renew: whether it renews itself unless cancelled (for renewal lists).
         name: display name.
     """
 
@@ -216,6 +218,7 @@ class ServiceContract:
         validator=check_enum(ContractStatus),
     )
     renews: str | None = field(default=None, validator=check_optional_id)
+    auto_renew: bool = field(default=False, validator=check_bool)
     name: str = field(default="", validator=check_text)
 
     def __attrs_post_init__(self) -> None:

@@ -8,7 +8,7 @@ resolver's code.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from entitlements import (
     Asset,
@@ -87,11 +87,12 @@ def failure(
         return STAGES["status"], Reason.CONTRACT_NOT_ACTIVE
     if case.channel not in entitlement.channels:
         return STAGES["channel"], Reason.CHANNEL_NOT_COVERED
-    if usage is not None and entitlement.id in usage:
-        used = usage[entitlement.id]
+    if usage is not None:
+        used = usage.get(entitlement.id)
+        cases, hours = (used.cases, used.hours) if used is not None else (0, timedelta(0))
         limit_cases, limit_hours = entitlement.allowance.cases, entitlement.allowance.hours
-        if (limit_cases is not None and used.cases >= limit_cases) or (
-            limit_hours is not None and used.hours >= limit_hours
+        if (limit_cases is not None and cases >= limit_cases) or (
+            limit_hours is not None and hours >= limit_hours
         ):
             return STAGES["allowance"], Reason.ALLOWANCE_USED_UP
     return None

@@ -36,6 +36,7 @@ from entitlements.errors import (
     UnknownRecordError,
     UnknownTimezoneError,
 )
+from entitlements.ledger import resolve_all, usage
 from entitlements.models import (
     ALL_CHANNELS,
     Account,
@@ -68,7 +69,7 @@ from entitlements.targets import (
     Target,
     parse_target,
 )
-from entitlements.usage import Usage, resolve_all, usage
+from entitlements.usage import Usage
 
 __version__ = "0.1.0.dev0"
 

@@ -23,7 +23,8 @@ def where(instance: object) -> str:
     """Name a record for an error message: ``ServiceContract 'SC-1'``."""
     name = type(instance).__name__
     ident = getattr(instance, "id", None)
-    return f"{name} {ident!r}" if isinstance(ident, str) else name
+    readable = isinstance(ident, str) and ident and ident == ident.strip()
+    return f"{name} {ident!r}" if readable else name
 
 
 def fail(instance: object, field: str, message: str) -> ModelError:

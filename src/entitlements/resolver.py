@@ -29,7 +29,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from attrs import frozen
 
@@ -47,9 +47,7 @@ from entitlements.models import (
     ServiceContract,
 )
 from entitlements.processes import SlaProcess
-
-if TYPE_CHECKING:
-    from entitlements.usage import Usage
+from entitlements.usage import Usage
 
 __all__ = [
     "Action",
@@ -255,7 +253,7 @@ def resolve(
         at: the instant coverage is judged at (aware); defaults to
             ``case.opened_at``.
         usage: usage so far per entitlement id (see
-            :func:`~entitlements.usage.usage`); entitlements whose allowance is
+            :func:`~entitlements.ledger.usage`); entitlements whose allowance is
             used up then fail with ``allowance_used_up``. Without it,
             allowances are not checked.
         policy: a sort key replacing :func:`default_precedence`; the
@@ -369,10 +367,12 @@ def _judge(
             Reason.CHANNEL_NOT_COVERED,
             f"covers {covered}, not {case.channel.value}",
         )
-    if usage is not None:
+    if usage is not None and not entitlement.allowance.unlimited:
         used = usage.get(entitlement.id)
-        if used is not None and used.exhausted:
-            return failed(Reason.ALLOWANCE_USED_UP, f"{used.describe()}")
+        if used is None:  # nothing used yet; a limit of 0 is used up from the start
+            used = Usage(entitlement=entitlement.id, allowance=entitlement.allowance)
+        if used.exhausted:
+            return failed(Reason.ALLOWANCE_USED_UP, used.describe())
     return Candidate(
         entitlement=entitlement,
         line_item=item,

@@ -1,0 +1,103 @@
+"""Folding cases in the order they opened: decisions that honour allowances, and usage.
+
+The rule (documented in docs/coverage.md): a case consumes the allowance of
+the entitlement it resolves to **when it is opened** -- one case, plus the
+time worked on it (``Case.worked``, counted in full at opening, since cases
+carry no time-stamped work log). Cases are taken in the order they were
+opened (ties by id), each resolved at its opening with the usage so far, so a
+case that finds an entitlement used up is not covered by it
+(``allowance_used_up``) and may fall through to another entitlement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from attrs import evolve
+
+from entitlements.book import CoverageBook
+from entitlements.calendar._instants import to_us
+from entitlements.cases import Case
+from entitlements.errors import ModelError
+from entitlements.resolver import Decision, Precedence, Reason, resolve
+from entitlements.usage import Usage
+
+__all__ = ["resolve_all", "usage"]
+
+
+def resolve_all(
+    cases: Iterable[Case],
+    book: CoverageBook,
+    *,
+    as_of: datetime,
+    policy: Precedence | None = None,
+) -> list[Decision]:
+    """Resolve every case opened up to ``as_of``, honouring allowances, in opening order.
+
+    Each case is resolved at its opening with the usage of the cases before it.
+
+    Raises:
+        NaiveDatetimeError: ``as_of`` has no UTC offset.
+        ModelError: two cases share an id.
+    """
+    return [decision for decision, _ in _fold(cases, book, as_of, policy)]
+
+
+def usage(
+    cases: Iterable[Case],
+    book: CoverageBook,
+    *,
+    as_of: datetime,
+    policy: Precedence | None = None,
+) -> dict[str, Usage]:
+    """Per entitlement id, in book order: what it has used as of ``as_of``.
+
+    Every entitlement of the book has an entry (unused ones show zero).
+
+    Raises:
+        NaiveDatetimeError: ``as_of`` has no UTC offset.
+        ModelError: two cases share an id.
+    """
+    ledger: dict[str, Usage] = {}
+    for _, step in _fold(cases, book, as_of, policy):
+        ledger = step
+    result = {e.id: Usage(entitlement=e.id, allowance=e.allowance) for e in book.entitlements}
+    result.update(ledger)
+    return result
+
+
+def _fold(
+    cases: Iterable[Case], book: CoverageBook, as_of: datetime, policy: Precedence | None
+) -> Iterator[tuple[Decision, dict[str, Usage]]]:
+    limit = to_us(as_of, "as_of")
+    seen: set[str] = set()
+    opened: list[tuple[int, str, Case]] = []
+    for case in cases:
+        if case.id in seen:
+            message = f"id {case.id!r} appears twice"
+            raise ModelError(f"cases: {message}", field="id", reason=message)
+        seen.add(case.id)
+        instant = to_us(case.opened_at, "opened_at")
+        if instant <= limit:
+            opened.append((instant, case.id, case))
+    opened.sort(key=lambda entry: entry[:2])
+    ledger: dict[str, Usage] = {}
+    for _, _, case in opened:
+        decision = resolve(case, book, usage=ledger, policy=policy)
+        if decision.entitlement is not None:
+            entitlement = decision.entitlement
+            current = ledger.get(entitlement.id) or Usage(
+                entitlement=entitlement.id, allowance=entitlement.allowance
+            )
+            ledger[entitlement.id] = evolve(
+                current, cases=current.cases + 1, hours=current.hours + case.worked
+            )
+        for candidate in decision.candidates:
+            if candidate.reason is Reason.ALLOWANCE_USED_UP:
+                refused = candidate.entitlement
+                current = ledger.get(refused.id) or Usage(
+                    entitlement=refused.id, allowance=refused.allowance
+                )
+                ledger[refused.id] = evolve(current, refused=current.refused + 1)
+        yield decision, ledger

@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from entitlements.book import CoverageBook
 from entitlements.calendar._instants import to_us
@@ -428,31 +428,9 @@ def _decide(
             starts_on=failed[0].start if reason is Reason.NOT_YET_ACTIVE else None,
         )
     winner = eligible[0]
-    chosen = Candidate(
-        entitlement=winner.entitlement,
-        line_item=winner.line_item,
-        contract=winner.contract,
-        level=winner.level,
-        depth=winner.depth,
-        start=winner.start,
-        end=winner.end,
-        verdict=Verdict.CHOSEN,
-        detail=winner.detail,
-    )
-    losers = tuple(
-        Candidate(
-            entitlement=c.entitlement,
-            line_item=c.line_item,
-            contract=c.contract,
-            level=c.level,
-            depth=c.depth,
-            start=c.start,
-            end=c.end,
-            verdict=Verdict.OUTRANKED,
-            detail=f"{c.detail}; precedence prefers {winner.entitlement.id!r}",
-        )
-        for c in eligible[1:]
-    )
+    chosen = evolve(winner, verdict=Verdict.CHOSEN)
+    preferred = f"precedence prefers {winner.entitlement.id!r}"
+    losers = tuple(evolve(c, detail=f"{c.detail}; {preferred}") for c in eligible[1:])
     entitlement = winner.entitlement
     process = book.process(entitlement.process) if entitlement.process else None
     calendar = (

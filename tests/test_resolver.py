@@ -249,14 +249,38 @@ def test_an_expired_decision_names_the_end_date_for_the_renewal_team():
     assert decision.starts_on is None
 
 
-def test_the_reason_is_the_failure_closest_to_being_covered():
+def test_the_reason_comes_from_the_most_specific_coverage_of_the_case():
     book = _book(
-        Entitlement(id="old", account="H", line_item="L-old"),  # expired (dates)
+        Entitlement(id="old", account="H", line_item="L-old"),  # the scanner's lapsed contract
         Entitlement(id="email-only", account="H", line_item="L-prod", channels=["email"]),
+        Entitlement(id="basic", account="H", name="Basic", channels=["web"]),
+    )
+    decision = resolve(_case(), book)
+    # a lapsed contract on this very scanner explains more than tiers that fail on the channel
+    assert (decision.reason, decision.action) == (Reason.EXPIRED, Action.RENEW)
+    assert decision.expired_on == date(2024, 12, 31)
+    assert [c.entitlement.id for c in decision.candidates] == ["old", "email-only", "basic"]
+
+
+def test_among_equally_specific_coverage_the_one_that_got_furthest_explains():
+    book = _book(
+        Entitlement(id="old", account="H", line_item="L-old"),  # expired: fails on dates
+        Entitlement(id="chat", account="H", line_item="L-ct", channels=["chat"]),  # on channel
     )
     decision = resolve(_case(), book)
     assert decision.reason is Reason.CHANNEL_NOT_COVERED
-    assert [c.entitlement.id for c in decision.candidates] == ["email-only", "old"]
+
+
+def test_scope_failures_explain_only_when_nothing_covers_the_scope():
+    book = _book(
+        Entitlement(id="detector", account="H", line_item="L-det"),  # another component
+        Entitlement(id="basic", account="H", channels=["web"]),  # covers the scope, not phone
+    )
+    assert resolve(_case(component="gantry"), book).reason is Reason.CHANNEL_NOT_COVERED
+    only_detector = _book(Entitlement(id="detector", account="H", line_item="L-det"))
+    assert resolve(_case(component="gantry"), only_detector).reason is (
+        Reason.COMPONENT_NOT_COVERED
+    )
 
 
 def test_dates_are_read_in_the_account_s_time_zone():

@@ -84,8 +84,16 @@ def test_the_decision_agrees_with_the_brute_force_oracle(scenario, data):
         start, end = oracle.window(book, decision.entitlement)
         assert (start, end) == (chosen.start, chosen.end)
     elif failures:
-        furthest = max(stage for stage, _ in failures.values())
-        assert decision.reason in {r for s, r in failures.values() if s == furthest}
+        # the most specific candidate whose scope covers the case explains it (then the one
+        # that got furthest, then precedence); scope failures only when nothing covers the scope
+        def relevance(entitlement_id):
+            stage, _ = failures[entitlement_id]
+            order = oracle.precedence(book, book.entitlement(entitlement_id))
+            return (stage == oracle.STAGES["scope"], order[0], order[1], -stage, order)
+
+        explaining = min(failures, key=relevance)
+        assert decision.reason is failures[explaining][1]
+        assert decision.candidates[0].entitlement.id == explaining
         assert decision.action is decision.reason.action
     else:
         assert decision.reason in {

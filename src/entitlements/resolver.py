@@ -19,9 +19,12 @@ specific scope (component, deeper components first; then asset, product,
 account), then the higher ``rank``, then the latest end date (open-ended
 last of all), then the smallest id. ``policy`` replaces that order.
 
-When none passes, the decision's reason is the failure of the candidate that
-got furthest through the checks (precedence breaks ties), so an expired
-contract on the asset reads "expired" rather than "product not covered".
+When none passes, the decision's reason comes from the candidate that best
+explains it: among those whose scope covers the case, the most specific one
+(deeper component, then asset, product, account), then the one that got
+furthest through the checks, then precedence; only when no scope covers the
+case, a scope failure. So an asset whose contract lapsed reads "expired" (a
+renewal lead) even when an account-wide free tier fails on the channel.
 """
 
 from __future__ import annotations
@@ -110,10 +113,11 @@ _ACTIONS = {
 }
 
 #: How far through the checks a failure is; later checks are "closer to covered".
+_SCOPE_STAGE = 1
 _STAGE = {
-    Reason.PRODUCT_NOT_COVERED: 1,
-    Reason.ASSET_NOT_COVERED: 1,
-    Reason.COMPONENT_NOT_COVERED: 1,
+    Reason.PRODUCT_NOT_COVERED: _SCOPE_STAGE,
+    Reason.ASSET_NOT_COVERED: _SCOPE_STAGE,
+    Reason.COMPONENT_NOT_COVERED: _SCOPE_STAGE,
     Reason.NOT_YET_ACTIVE: 2,
     Reason.EXPIRED: 2,
     Reason.CONTRACT_NOT_ACTIVE: 3,
@@ -396,6 +400,23 @@ def _scope_text(item: ContractLineItem | None, level: ScopeLevel) -> str:
     return f"covers product {item.product!r}"
 
 
+def _relevance(candidate: Candidate) -> tuple[bool, int, int, int, tuple[int, int, int, int, str]]:
+    """Order failed candidates by how well they explain the case not being covered.
+
+    Candidates whose scope covers the case come first, the most specific scope
+    first (coverage of this asset explains more than an account-wide free
+    tier), then the one that got furthest through the checks, then precedence.
+    """
+    stage = _STAGE[candidate.reason] if candidate.reason is not None else 0
+    return (
+        stage == _SCOPE_STAGE,
+        int(candidate.level),
+        -candidate.depth,
+        -stage,
+        default_precedence(candidate),
+    )
+
+
 def _decide(
     case: Case,
     book: CoverageBook,
@@ -406,10 +427,7 @@ def _decide(
     policy: Precedence,
 ) -> Decision:
     eligible = sorted((c for c in candidates if c.verdict is not Verdict.FAILED), key=policy)
-    failed = sorted(
-        (c for c in candidates if c.verdict is Verdict.FAILED),
-        key=lambda c: (-_STAGE[c.reason] if c.reason else 0, default_precedence(c)),
-    )
+    failed = sorted((c for c in candidates if c.verdict is Verdict.FAILED), key=_relevance)
     if not eligible:
         if failed:
             lead = failed[0]

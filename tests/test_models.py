@@ -296,3 +296,21 @@ def test_allowance_limits_are_checked(kwargs, message):
 )
 def test_allowance_short_form_round_trips(allowance):
     assert parse_allowance(str(allowance)) == allowance
+
+
+@pytest.mark.parametrize("text", ["99999999999h", "9" * 5000 + " cases", "1" * 19 + " cases"])
+def test_allowances_too_large_are_model_errors(text):
+    with pytest.raises(ModelError, match="out of range"):
+        parse_allowance(text)
+
+
+def test_a_time_zone_name_too_long_for_a_file_is_unknown():
+    with pytest.raises(ModelError, match="is not a known IANA time zone"):
+        Account(id="A", timezone="a" * 300)
+
+
+def test_a_calendar_time_zone_name_too_long_for_a_file_is_unknown():
+    from entitlements import BusinessHours, UnknownTimezoneError
+
+    with pytest.raises(UnknownTimezoneError):
+        BusinessHours(timezone="a" * 300, week={})

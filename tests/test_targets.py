@@ -310,3 +310,9 @@ def test_a_day_whose_hours_fall_into_the_gap_is_not_a_business_day():
     # and the one after that is Sunday 03-17, whose 02:00-03:00 does happen (EDT)
     due = BusinessDays(2).due(ny(2024, 3, 9, 10), cal)
     assert same(due, datetime(2024, 3, 17, 7, 0, tzinfo=UTC), cal)
+
+
+@pytest.mark.parametrize("text", ["99999999999h", "9" * 5000 + "BD", "9999999BD", "1" * 30 + "m"])
+def test_targets_too_large_are_target_errors(text):
+    with pytest.raises(TargetError, match="out of range"):
+        parse_target(text)

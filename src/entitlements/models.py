@@ -33,7 +33,7 @@ from entitlements._fields import (
     fail,
     to_enum,
 )
-from entitlements.errors import ModelError
+from entitlements.errors import ModelError, TargetError
 from entitlements.targets import format_duration, parse_duration
 
 __all__ = [
@@ -90,7 +90,7 @@ def _check_timezone(instance: object, attribute: Attribute[Any], value: object) 
         raise fail(instance, attribute.name, f"{value!r} is not an IANA time-zone name")
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise fail(instance, attribute.name, f"{value!r} is not a known IANA time zone") from None
 
 
@@ -322,13 +322,18 @@ def parse_allowance(text: str) -> Allowance:
     hours: timedelta | None = None
     for part in text.split(","):
         match = _CASES.fullmatch(part.strip())
-        duration = None if match else parse_duration(part)
+        try:
+            duration = None if match else parse_duration(part)
+        except TargetError:
+            raise ModelError(f"allowance: {text!r} is out of range") from None
         if match is None and duration is None:
             raise ModelError(
                 f"allowance: {text!r} is not 'unlimited', 'N cases', a duration like '40h' "
                 "or both ('10 cases, 40h')"
             )
         if match is not None and cases is None:
+            if len(match[1]) > 18:
+                raise ModelError(f"allowance: {text!r} is out of range")
             cases = int(match[1])
         elif duration is not None and hours is None:
             hours = duration

@@ -182,6 +182,8 @@ def parse_target(text: str) -> Target:
         by, cutoff = match[3], match[4]
         if match[2] is None:
             return NextBusinessDay(by=by, cutoff=cutoff)
+        if len(match[2]) > 6:  # a million business days is already beyond any calendar
+            raise TargetError(f"target: {text!r} is out of range")
         return BusinessDays(int(match[2]), by=by, cutoff=cutoff)
     duration = parse_duration(stripped)
     if duration is not None:
@@ -193,15 +195,24 @@ def parse_target(text: str) -> Target:
 
 
 def parse_duration(text: str) -> timedelta | None:
-    """Read ``"2h"``, ``"15m"``, ``"1h30m"``, ``"90.5s"``; None when ``text`` is not one."""
+    """Read ``"2h"``, ``"15m"``, ``"1h30m"``, ``"90.5s"``; None when ``text`` is not one.
+
+    Raises:
+        TargetError: the duration is too large for a ``timedelta``.
+    """
     match = _DURATION.fullmatch(text.strip())
     if not text.strip() or match is None or not any(match.groups()):
         return None
-    hours, minutes = int(match[1] or 0), int(match[2] or 0)
     whole, _, fraction = (match[3] or "0").partition(".")
-    return timedelta(
-        hours=hours, minutes=minutes, seconds=int(whole), microseconds=int(fraction.ljust(6, "0"))
-    )
+    try:
+        return timedelta(
+            hours=int(match[1] or 0),
+            minutes=int(match[2] or 0),
+            seconds=int(whole),
+            microseconds=int(fraction.ljust(6, "0")),
+        )
+    except (OverflowError, ValueError):  # beyond timedelta's range, or too many digits
+        raise TargetError(f"duration: {text!r} is out of range") from None
 
 
 def format_duration(duration: timedelta) -> str:

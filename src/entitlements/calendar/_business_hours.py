@@ -38,7 +38,7 @@ def parse_timezone(value: object) -> ZoneInfo:
         )
     try:
         return ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise UnknownTimezoneError(f"timezone: {value!r} is not a known IANA zone name") from None
 
 

@@ -1,0 +1,33 @@
+"""Loading and dumping coverage books, calendars and cases.
+
+A book is read from one JSON document or from a folder of CSV files and
+written back the same way; ``dump_book(book, p)`` followed by
+``load_book(p)`` gives an equal book. Every problem of the input is reported
+at once in one :class:`~entitlements.errors.LoadError`, each with its place
+(``contracts.csv line 14, column end: '2024-02-30' is not a date
+(YYYY-MM-DD)``, ``$.entitlements[3].channels[1]: 'fax' is not a channel
+...``). The formats are described in the docstrings of
+:mod:`entitlements.io._document` (JSON), :mod:`entitlements.io._csv_folder`
+(CSV), :mod:`entitlements.io._calendars` (calendars) and
+:mod:`entitlements.io._cases` (cases).
+"""
+
+from entitlements.io._books import dump_book, load_book
+from entitlements.io._calendars import calendar_from_dict, calendar_to_dict
+from entitlements.io._cases import cases_from_dicts, cases_to_dicts, dump_cases, load_cases
+from entitlements.io._document import book_from_dict, book_to_dict, dumps_book, loads_book
+
+__all__ = [
+    "book_from_dict",
+    "book_to_dict",
+    "calendar_from_dict",
+    "calendar_to_dict",
+    "cases_from_dicts",
+    "cases_to_dicts",
+    "dump_book",
+    "dump_cases",
+    "dumps_book",
+    "load_book",
+    "load_cases",
+    "loads_book",
+]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,98 +13,309 @@ import pytest
 
 from entitlements.cli import main
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "data"
 
-def test_demo_prints_every_bundled_case_with_its_deadline(capsys: pytest.CaptureFixture[str]):
+
+def _line(out: str, case: str) -> str:
+    """The table row of one case."""
+    (row,) = [line for line in out.splitlines() if line.startswith(case + " ")]
+    return row
+
+
+def _following(out: str, case: str) -> list[str]:
+    """The row of one case and the milestone rows under it."""
+    lines = out.splitlines()
+    start = lines.index(_line(out, case))
+    rows = [lines[start]]
+    for line in lines[start + 1 :]:
+        if not line.startswith(" "):
+            break
+        rows.append(line)
+    return rows
+
+
+def test_demo_tells_each_bundled_story_with_its_decisions(capsys: pytest.CaptureFixture[str]):
     assert main(["demo"]) == 0
+    captured = capsys.readouterr()
+    out = captured.out
+    assert captured.err == ""
+    assert "alarm sites" in out
+    assert "imaging devices" in out
+    assert "marine dealer" in out
+    # The sensor call on a Platinum site: 15-minute response and 2-hour on-site, 24x7.
+    platinum = "\n".join(_following(out, "ALM-1001"))
+    assert "Platinum (ENT-00001)" in platinum
+    assert "First Response" in platinum
+    assert "2025-07-03 16:25 EDT" in platinum
+    assert "On-site Arrival" in platinum
+    assert "2025-07-03 18:10 EDT" in platinum
+    # The same call a day after the contract ended.
+    expired = _line(out, "ALM-1002")
+    assert "expired, ended 2025-12-31" in expired
+    assert expired.endswith("renew")
+    # Standard on a Friday evening before Labor Day: on-site by Tuesday's close.
+    assert "2025-09-02 17:00 EDT" in _line(out, "ALM-1004")
+    assert "allowance_used_up" in _line(out, "ALM-1012")
+    # The gantry of a covered CT scanner.
+    gantry = _line(out, "IMG-2002")
+    assert "CT-7731/slip-ring" in gantry
+    assert "component_not_covered" in gantry
+    assert gantry.endswith("upsell")
+    # The pontoon's renewed warranty.
+    assert "EWE-1188-R1" in _line(out, "MAR-3002")
+    assert "13 cases: 6 covered; not covered: renew 1, upsell 3, deny 3" in out
+
+
+def _copy(name: str, tmp_path: Path) -> Path:
+    target = tmp_path / name
+    shutil.copytree(EXAMPLES / name, target)
+    return target
+
+
+def test_demo_on_a_folder_of_csv_files_reads_the_cases_inside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    folder = _copy("marine", tmp_path)
+    assert main(["demo", "--data", str(folder)]) == 0
     out = capsys.readouterr().out
-    # The Platinum call gets 2 hours 24x7; the Standard one skips 4 July and the weekend.
-    assert "ALARM-1001" in out
-    assert "2025-07-03T18:10:00-04:00" in out
-    assert "2025-07-07T17:00:00-04:00" in out
-    # The night desk's shift on the night DST ends is 9 hours long: 5 h lands at 03:00 standard.
-    assert "2025-04-06T03:00:00+10:00" in out
-    assert out.count("\n") >= 9
+    assert f"against {folder}" in out
+    assert "Shop warranty extension (EWE-1188-R1)" in _line(out, "MAR-3002")
+    assert "alarm sites" not in out
 
 
-def _write(tmp_path: Path, document: object) -> str:
-    path = tmp_path / "cases.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return str(path)
+def test_demo_on_a_json_document_reads_the_cases_next_to_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    folder = _copy("imaging", tmp_path)
+    assert main(["demo", "--data", str(folder / "book.json")]) == 0
+    out = capsys.readouterr().out
+    assert "component_not_covered" in _line(out, "IMG-2002")
+    assert "9 cases: 3 covered" in out
 
 
-def test_demo_on_a_user_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    path = _write(
-        tmp_path,
-        {
-            "calendars": {"office": {"timezone": "UTC", "week": {"mon": ["09:00-17:00"]}}},
-            "cases": [
-                {
-                    "id": "C-1",
-                    "opened_at": "2024-01-01T16:00:00+00:00",
-                    "calendar": "office",
-                    "target": "2h",
-                }
-            ],
-        },
-    )
-    assert main(["demo", "--data", path]) == 0
-    assert "2024-01-08T10:00:00+00:00" in capsys.readouterr().out
+def test_demo_with_a_cases_file_named_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    folder = _copy("imaging", tmp_path)
+    calls = tmp_path / "calls.json"
+    (folder / "cases.json").rename(calls)
+    assert main(["demo", "--data", str(folder / "book.json"), "--cases", str(calls)]) == 0
+    assert "ENT-7731-DET" in _line(capsys.readouterr().out, "IMG-2001")
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.mark.parametrize(
-    ("document", "message"),
+    ("story", "file", "old", "new", "message"),
     [
-        ({"calendars": {"x": {"timezone": "Mars/Base"}}}, "calendars.x: timezone: 'Mars/Base'"),
-        ({"calendars": {"x": {"week": {"mon": ["9am-5"]}}}}, "'9am-5'"),
-        ({"calendars": {"x": {"wek": {}}}}, "unknown field 'wek'"),
-        ({"calendars": {"x": {"holidays": ["XX"]}}}, "'XX'"),
         (
-            {
-                "calendars": {"x": {}},
-                "cases": [{"calendar": "x", "opened_at": "2024-01-01T10:00", "target": "2h"}],
-            },
-            "cases[0].opened_at: '2024-01-01T10:00' has no UTC offset",
+            "alarm_company",
+            "contracts.csv",
+            "2025-12-31",
+            "2025-02-30",
+            "contracts.csv line 2, column end: '2025-02-30' is not a date",
         ),
         (
-            {
-                "calendars": {"x": {}},
-                "cases": [
-                    {"calendar": "x", "opened_at": "2024-01-01T10:00+00:00", "target": "soon"}
-                ],
-            },
-            "cases[0]: target: 'soon'",
+            "alarm_company",
+            "entitlements.csv",
+            "all,unlimited",
+            "all;fax,unlimited",
+            "entitlements.csv line 2, column channels:",
         ),
-        ({"cases": [{"calendar": "nope"}]}, "cases[0].calendar: missing or unknown 'nope'"),
         (
-            {"calendars": {"x": {}}, "cases": [{"calendar": "x", "opened_at": "yesterday"}]},
-            "cases[0].opened_at: 'yesterday' is not an ISO 8601 date-time",
+            "alarm_company",
+            "line_items.csv",
+            "MC-0001,,SITE-00001",
+            "MC-0001,,SITE-99999",
+            "line_items.csv line 2, column asset: 'SITE-99999' is not an asset in the book",
+        ),
+        (
+            "alarm_company",
+            "cases.csv",
+            "2025-07-03T16:10:00-04:00",
+            "2025-07-03T16:10:00",
+            "cases.csv line 2, column opened_at:",
+        ),
+        (
+            "marine",
+            "calendars.json",
+            '"07:30-16:30"',
+            '"7:30-4:30pm"',
+            "calendars.json: $.service-yard.week.mon[0]: '7:30-4:30pm' is not an interval",
+        ),
+        (
+            "imaging",
+            "book.json",
+            '"end": "2026-03-31"',
+            '"end": "2027-03-31"',
+            "$.line_items[0].end: 2026-01-01..2027-03-31 is outside contract 'MSA-2026-014'",
+        ),
+        (
+            "imaging",
+            "cases.json",
+            '"channel": "chat"',
+            '"channel": "fax"',
+            "$[8].channel: 'fax'",
         ),
     ],
 )
-def test_bad_input_exits_2_with_a_message_naming_the_place(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], document: object, message: str
+def test_bad_input_exits_2_with_one_message_naming_file_record_and_field(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    story: str,
+    file: str,
+    old: str,
+    new: str,
+    message: str,
 ):
-    assert main(["demo", "--data", _write(tmp_path, document)]) == 2
+    folder = _copy(story, tmp_path)
+    _replace(folder / file, old, new)
+    data = folder / "book.json" if (folder / "book.json").exists() else folder
+    assert main(["demo", "--data", str(data)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("entitlements: error: ")
+    assert message in captured.err
+    assert "Traceback" not in captured.err
+    assert captured.out == ""
+
+
+def test_a_case_whose_product_contradicts_its_asset_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    folder = _copy("marine", tmp_path)
+    _replace(folder / "cases.csv", "HULL-P22-1188,,,phone", "HULL-P22-1188,,cruiser-30,phone")
+    assert main(["demo", "--data", str(folder)]) == 2
     err = capsys.readouterr().err
-    assert message in err
-    assert "Traceback" not in err
+    assert "cases.csv: Case 'MAR-3001': product: 'cruiser-30' is not the product" in err
 
 
-def test_unreadable_and_malformed_files_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    assert main(["demo", "--data", str(tmp_path / "missing.json")]) == 2
-    assert "cannot read" in capsys.readouterr().err
-    broken = tmp_path / "broken.json"
-    broken.write_text("{\n  'no'", encoding="utf-8")
-    assert main(["demo", "--data", str(broken)]) == 2
-    assert "line 2" in capsys.readouterr().err
+def test_missing_or_ambiguous_inputs_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["demo", "--data", str(tmp_path / "missing")]) == 2
+    assert "missing: no such file or folder" in capsys.readouterr().err
+
+    folder = _copy("alarm_company", tmp_path)
+    (folder / "cases.csv").rename(tmp_path / "cases.csv")
+    assert main(["demo", "--data", str(folder)]) == 2
+    assert "no cases.json or cases.csv in" in capsys.readouterr().err
+
+    shutil.copy(tmp_path / "cases.csv", folder / "cases.csv")
+    (folder / "cases.json").write_text("[]", encoding="utf-8")
+    assert main(["demo", "--data", str(folder)]) == 2
+    assert "both cases.json and cases.csv" in capsys.readouterr().err
+
+    assert main(["demo", "--cases", str(tmp_path / "cases.csv")]) == 2
+    assert "--cases needs --data" in capsys.readouterr().err
+
+    assert main(["demo", "--data", str(folder), "--cases", str(tmp_path / "nope.csv")]) == 2
+    assert "nope.csv" in capsys.readouterr().err
 
 
-def test_the_installed_command_runs():
-    result = subprocess.run(  # fixed arguments, no shell
-        [sys.executable, "-m", "entitlements.cli", "demo"],
+def test_a_book_without_cases_prints_no_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    book = tmp_path / "book.json"
+    book.write_text('{"accounts": [{"id": "A"}]}', encoding="utf-8")
+    (tmp_path / "cases.json").write_text("[]", encoding="utf-8")
+    assert main(["demo", "--data", str(book)]) == 0
+    assert "(no cases)" in capsys.readouterr().out
+
+
+def _own_book(tmp_path: Path, calendars: object, process_calendar: str | None) -> Path:
+    book = {
+        "accounts": [{"id": "A", "timezone": "Europe/London"}],
+        "assets": [{"id": n, "account": "A", "product": "widget"} for n in ("X", "Y", "Z")],
+        "contracts": [{"id": "K", "account": "A", "start": "2025-01-01", "end": "2025-12-31"}],
+        "line_items": [{"id": f"L{n}", "contract": "K", "asset": n} for n in ("X", "Y", "Z")],
+        "entitlements": [
+            {"id": "E1", "account": "A", "line_item": "LX"},
+            {"id": "E2", "account": "A", "line_item": "LY", "process": "p"},
+            {"id": "E3", "account": "A", "line_item": "LZ", "process": "urgent"},
+        ],
+        "processes": [
+            {
+                "id": "p",
+                "calendar": process_calendar,
+                "milestones": [{"name": "Reply", "target": "2h"}],
+            },
+            {
+                "id": "urgent",
+                "milestones": [{"name": "Call", "target": "1h", "priorities": ["P1"]}],
+            },
+        ],
+        "calendars": calendars,
+    }
+    opened = "2025-06-02T09:00:00+01:00"
+    cases = [
+        {"id": "C1", "account": "A", "asset": "X", "channel": "web", "opened_at": opened},
+        {"id": "C2", "account": "A", "asset": "Y", "channel": "web", "opened_at": opened},
+        {"id": "C3", "account": "A", "asset": "Z", "channel": "web", "opened_at": opened},
+        {"id": "C4", "account": "B", "channel": "web", "opened_at": opened},
+    ]
+    path = tmp_path / "book.json"
+    path.write_text(json.dumps(book), encoding="utf-8")
+    (tmp_path / "cases.json").write_text(json.dumps(cases), encoding="utf-8")
+    return path
+
+
+def test_demo_on_a_book_without_processes_or_calendars(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert main(["demo", "--data", str(_own_book(tmp_path, {}, None))]) == 0
+    out = capsys.readouterr().out
+    assert "(no SLA process)" in _line(out, "C1")
+    assert "(no calendar)" in _line(out, "C2")
+    assert "(none for this priority)" in _line(out, "C3")
+    unknown = _line(out, "C4")
+    assert "2025-06-02 09:00 UTC+01:00" in unknown  # no account, no zone: the offset as given
+    assert "unknown_account" in unknown
+
+
+def test_a_calendar_without_open_time_exits_2_naming_the_case_and_milestone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    closed = {"closed": {"timezone": "UTC", "week": {}}}
+    assert main(["demo", "--data", str(_own_book(tmp_path, closed, "closed"))]) == 2
+    err = capsys.readouterr().err
+    assert "case 'C2': milestone 'Reply' of process 'p': " in err
+    assert "no open time" in err
+
+
+def test_missing_bundled_data_exits_2(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    monkeypatch.setattr("entitlements.cli._bundled_data", lambda: tmp_path / "gone")
+    assert main(["demo"]) == 2
+    assert "the bundled example data is missing" in capsys.readouterr().err
+
+
+def test_the_installed_console_script_runs():
+    script = shutil.which("entitlements", path=str(Path(sys.executable).parent))
+    assert script is not None, "the entitlements script is not installed next to the interpreter"
+    result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        [script, "demo"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ENT-00001" in _line(result.stdout, "ALM-1001")
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    # stdout is a pipe nobody reads: the first write fails, as under `entitlements demo | head -1`.
+    program = (
+        "import os, sys\n"
+        "from entitlements.cli import main\n"
+        "read, write = os.pipe()\n"
+        "os.close(read)\n"
+        "os.dup2(write, 1)\n"
+        "sys.exit(main(['demo']))\n"
+    )
+    result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        [sys.executable, "-c", program],
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    assert result.returncode == 0, result.stderr
-    assert "SOC-3002" in result.stdout
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr

@@ -1,141 +1,278 @@
 """The ``entitlements`` command.
 
-``entitlements demo`` prints the deadlines of sample cases on sample
-calendars (the bundled ``demo.json``, or a file of the same shape given with
-``--data``). Bad input ends with a one-line message and exit status 2.
+``entitlements demo`` resolves the cases of the bundled example stories
+against their coverage books and prints one table per story: for each case,
+whether it is covered, by which entitlement or why not (the reason code and
+the suggested action), and the deadlines of the milestones that apply to it.
+The stories are an alarm company's Platinum and Standard sites, a hospital's
+imaging devices covered component by component, and a marine dealer's vessel
+warranties; their data is ``examples/data`` of the repository, shipped in the
+wheel as ``entitlements/data/examples``.
+
+``entitlements demo --data PATH`` does the same for a book of your own: a
+``.json`` document or a folder of CSV files (see :mod:`entitlements.io`),
+with its cases in ``cases.json`` or ``cases.csv`` inside the folder or next
+to the document, or in the file given with ``--cases``. Cases are resolved in
+the order they were opened, so allowances are used up as they would have
+been (:func:`entitlements.resolve_all`).
+
+Bad input ends with one message naming the file, the record and the field,
+and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
+from collections import Counter
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+
+from attrs import frozen
 
 from entitlements import __version__
-from entitlements.calendar import BusinessHours
-from entitlements.errors import EntitlementsError
-from entitlements.targets import parse_target
+from entitlements.book import CoverageBook
+from entitlements.cases import Case
+from entitlements.errors import EntitlementsError, LoadError, UnknownRecordError
+from entitlements.io import load_book, load_cases
+from entitlements.ledger import resolve_all
+from entitlements.resolver import Decision, Reason
 
 __all__ = ["main"]
 
+#: The bundled stories, in the order the demo tells them: folder and title.
+STORIES = (
+    (
+        "alarm_company",
+        "A security firm's alarm sites (25 of 2,500): Platinum is a 2-hour on-site visit 24x7,"
+        " Standard the next business day",
+    ),
+    (
+        "imaging",
+        "A hospital's imaging devices, covered component by component: the detector until March,"
+        " the tube all year, the gantry not at all",
+    ),
+    (
+        "marine",
+        "A marine dealer's extended warranties, by vessel class and from the purchase date",
+    ),
+)
+
+#: Names of the cases file looked for beside a book.
+CASES_FILES = ("cases.json", "cases.csv")
+
+_COLUMNS = (
+    "case",
+    "opened",
+    "account",
+    "asset/component",
+    "channel",
+    "covered",
+    "entitlement or reason",
+    "action",
+    "milestone",
+    "due",
+)
+
 
 class _InputError(Exception):
-    """A demo file that cannot be used; the message says where."""
+    """Input that cannot be used; the message says where."""
 
 
-def _load_calendar(name: str, spec: Any) -> BusinessHours:
-    if not isinstance(spec, dict):
-        raise _InputError(f"calendars.{name}: expected an object")
-    unknown = set(spec) - {"timezone", "week", "holidays", "special_hours"}
-    if unknown:
-        raise _InputError(f"calendars.{name}: unknown field {sorted(unknown)[0]!r}")
-    holidays = []
-    for index, item in enumerate(spec.get("holidays", [])):
-        try:
-            holidays.append(date.fromisoformat(item) if item[:1].isdigit() else item)
-        except (TypeError, ValueError):
-            raise _InputError(
-                f"calendars.{name}.holidays[{index}]: {item!r} is not a date or country code"
-            ) from None
-    special: dict[date, Any] = {}
-    for key, hours in spec.get("special_hours", {}).items():
-        try:
-            special[date.fromisoformat(key)] = hours
-        except ValueError:
-            raise _InputError(
-                f"calendars.{name}.special_hours: {key!r} is not a date (YYYY-MM-DD)"
-            ) from None
+@frozen
+class _Story:
+    """A book and its cases, with a title and the paths they came from."""
+
+    title: str
+    book: Path
+    cases: Path
+
+
+def _bundled_data() -> Path:
+    """The folder of the example stories: in the installed package, else in the repository."""
+    installed = resources.files("entitlements") / "data" / "examples"
+    if isinstance(installed, Path) and installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "examples" / "data"  # an editable install
+
+
+def _book_in(folder: Path) -> Path:
+    """A story folder holds ``book.json`` or is itself a folder of CSV files."""
+    document = folder / "book.json"
+    return document if document.is_file() else folder
+
+
+def _cases_beside(book: Path) -> Path:
+    """The cases file inside a book folder, or next to a book document."""
+    folder = book if book.is_dir() else book.parent
+    found = [folder / name for name in CASES_FILES if (folder / name).is_file()]
+    if not found:
+        where = f"in {book}" if book.is_dir() else f"next to {book}"
+        raise _InputError(
+            f"no {' or '.join(CASES_FILES)} {where}; give the cases file with --cases"
+        )
+    if len(found) > 1:
+        raise _InputError(
+            f"both {found[0].name} and {found[1].name} in {folder}; choose one with --cases"
+        )
+    return found[0]
+
+
+def _stories(arguments: argparse.Namespace) -> list[_Story]:
+    if arguments.data is None:
+        if arguments.cases is not None:
+            raise _InputError("--cases needs --data (the book the cases are resolved against)")
+        root = _bundled_data()
+        if not root.is_dir():
+            raise _InputError(f"the bundled example data is missing (looked in {root})")
+        stories = []
+        for folder, title in STORIES:
+            book = _book_in(root / folder)
+            stories.append(_Story(title, book, _cases_beside(book)))
+        return stories
+    book = Path(arguments.data)
+    if not book.exists():
+        raise _InputError(f"{book}: no such file or folder")
+    cases = Path(arguments.cases) if arguments.cases is not None else _cases_beside(book)
+    return [_Story(f"Cases of {cases} against {book}", book, cases)]
+
+
+def _load(story: _Story) -> tuple[CoverageBook, list[Case]]:
     try:
-        return BusinessHours(
-            timezone=spec.get("timezone", "UTC"),
-            week=spec.get("week", {}),
-            holidays=holidays,
-            special_hours=special,
-        )
-    except EntitlementsError as error:
-        raise _InputError(f"calendars.{name}: {error}") from None
+        return load_book(story.book), load_cases(story.cases)
+    except LoadError as error:
+        raise _InputError(str(error)) from None
 
 
-def _demo_rows(document: Any) -> list[dict[str, str]]:
-    if not isinstance(document, dict):
-        raise _InputError("expected an object with 'calendars' and 'cases'")
-    calendars = {
-        name: _load_calendar(name, spec) for name, spec in document.get("calendars", {}).items()
-    }
-    rows = []
-    for index, case in enumerate(document.get("cases", [])):
-        where = f"cases[{index}]"
-        if not isinstance(case, dict):
-            raise _InputError(f"{where}: expected an object")
-        if case.get("calendar") not in calendars:
-            raise _InputError(f"{where}.calendar: missing or unknown {case.get('calendar')!r}")
-        calendar = calendars[case["calendar"]]
+def _when(instant: datetime) -> str:
+    return f"{instant:%Y-%m-%d %H:%M} {instant.tzname()}"
+
+
+def _opened(case: Case, book: CoverageBook) -> str:
+    """When the case was opened, on the account's clock when the account is known."""
+    try:
+        return _when(case.opened_at.astimezone(book.account(case.account).zone))
+    except UnknownRecordError:
+        return _when(case.opened_at)
+
+
+def _scope(case: Case) -> str:
+    if case.asset is None:
+        return f"product {case.product}" if case.product is not None else "-"
+    return case.asset if case.component is None else f"{case.asset}/{case.component}"
+
+
+def _outcome(decision: Decision) -> tuple[str, str]:
+    """The entitlement (covered) or the reason and its dates; and the suggested action."""
+    if decision.entitlement is not None:
+        name, ident = decision.entitlement.name, decision.entitlement.id
+        return (f"{name} ({ident})" if name else ident), ""
+    reason = decision.reason.value if decision.reason is not None else "?"
+    if decision.reason is Reason.EXPIRED and decision.expired_on is not None:
+        reason += f", ended {decision.expired_on}"
+    elif decision.reason is Reason.NOT_YET_ACTIVE and decision.starts_on is not None:
+        reason += f", starts {decision.starts_on}"
+    return reason, decision.action.value if decision.action is not None else ""
+
+
+def _milestones(decision: Decision, case: Case, book: CoverageBook) -> list[tuple[str, str]]:
+    """The milestones that apply to a covered case and their deadlines."""
+    if decision.process is None:
+        return [("(no SLA process)", "")]
+    deadlines = []
+    for milestone in decision.process.milestones_for(case.priority):
+        calendar_id = milestone.calendar or decision.calendar
+        if calendar_id is None:
+            deadlines.append((milestone.name, "(no calendar)"))
+            continue
         try:
-            opened = datetime.fromisoformat(case.get("opened_at", ""))
-        except (TypeError, ValueError):
-            raise _InputError(
-                f"{where}.opened_at: {case.get('opened_at')!r} is not an ISO 8601 date-time"
-            ) from None
-        if opened.utcoffset() is None:
-            raise _InputError(
-                f"{where}.opened_at: {case['opened_at']!r} has no UTC offset (add e.g. +00:00)"
-            )
-        try:
-            target = parse_target(str(case.get("target", "")))
-            due = target.due(opened, calendar)
+            due = milestone.target.due(case.opened_at, book.calendar(calendar_id))
         except EntitlementsError as error:
-            raise _InputError(f"{where}: {error}") from None
-        rows.append(
-            {
-                "case": str(case.get("id", where)),
-                "calendar": case["calendar"],
-                "target": str(target),
-                "opened": opened.isoformat(),
-                "due": due.isoformat(),
-                "business time": str(calendar.elapsed(opened, due)),
-                "wall time": str(due - opened),
-            }
-        )
-    return rows
+            raise _InputError(
+                f"case {case.id!r}: milestone {milestone.name!r} of process"
+                f" {decision.process.id!r}: {error}"
+            ) from None
+        deadlines.append((milestone.name, _when(due)))
+    return deadlines or [("(none for this priority)", "")]
 
 
-def _print_table(rows: list[dict[str, str]]) -> None:
-    if not rows:
-        print("(no cases)")
-        return
-    columns = list(rows[0])
-    widths = {c: max(len(c), *(len(row[c]) for row in rows)) for c in columns}
-    print("  ".join(c.ljust(widths[c]) for c in columns).rstrip())
-    print("  ".join("-" * widths[c] for c in columns))
+def _rows(
+    book: CoverageBook, cases: list[Case], source: Path
+) -> tuple[list[list[str]], Counter[str]]:
+    if not cases:
+        return [], Counter()
+    by_id = {case.id: case for case in cases}
+    try:
+        decisions = resolve_all(cases, book, as_of=max(case.opened_at for case in cases))
+    except EntitlementsError as error:
+        raise _InputError(f"{source}: {error}") from None
+    rows: list[list[str]] = []
+    tally: Counter[str] = Counter()
+    for decision in decisions:
+        case = by_id[decision.case]
+        outcome, action = _outcome(decision)
+        head = [
+            case.id,
+            _opened(case, book),
+            case.account,
+            _scope(case),
+            case.channel.value,
+            "yes" if decision.covered else "no",
+            outcome,
+            action,
+        ]
+        tally["covered" if decision.covered else action] += 1
+        if not decision.covered:
+            rows.append([*head, "", ""])
+            continue
+        for index, (milestone, due) in enumerate(_milestones(decision, case, book)):
+            rows.append([*(head if index == 0 else [""] * len(head)), milestone, due])
+    return rows, tally
+
+
+def _print_table(rows: list[list[str]]) -> None:
+    widths = [max(len(column), *(len(row[i]) for row in rows)) for i, column in enumerate(_COLUMNS)]
+    print("  ".join(c.ljust(w) for c, w in zip(_COLUMNS, widths, strict=True)).rstrip())
+    print("  ".join("-" * w for w in widths))
     for row in rows:
-        print("  ".join(row[c].ljust(widths[c]) for c in columns).rstrip())
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _tell(story: _Story) -> None:
+    book, cases = _load(story)
+    print(story.title)
+    sizes = ", ".join(
+        _count(len(records), noun)
+        for records, noun in (
+            (book.accounts, "account"),
+            (book.assets, "asset"),
+            (book.entitlements, "entitlement"),
+        )
+    )
+    print(f"book: {story.book.name} ({sizes}); cases: {story.cases.name}, in the order opened\n")
+    rows, tally = _rows(book, cases, story.cases)
+    if not rows:
+        print("(no cases)\n")
+        return
+    _print_table(rows)
+    actions = ", ".join(f"{n} {tally[n]}" for n in ("renew", "upsell", "deny") if tally[n])
+    print(
+        f"\n{_count(len(cases), 'case')}: {tally['covered']} covered"
+        + (f"; not covered: {actions}" if actions else "")
+        + "\n"
+    )
 
 
 def _demo(arguments: argparse.Namespace) -> int:
-    if arguments.data is None:
-        text = resources.files("entitlements").joinpath("data/demo.json").read_text("utf-8")
-        source = "demo.json (bundled)"
-    else:
-        try:
-            text = Path(arguments.data).read_text("utf-8")
-        except OSError as error:
-            raise _InputError(f"cannot read {arguments.data}: {error.strerror}") from None
-        source = arguments.data
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise _InputError(f"line {error.lineno}, column {error.colno}: {error.msg}") from None
-    try:
-        rows = _demo_rows(document)
-    except _InputError as error:
-        raise _InputError(f"{source}: {error}") from None
-    print(f"Deadlines of the sample cases in {source}\n")
-    _print_table(rows)
+    for story in _stories(arguments):
+        _tell(story)
     return 0
 
 
@@ -146,8 +283,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--version", action="version", version=f"entitlements {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="print deadlines of sample cases on sample calendars")
-    demo.add_argument("--data", help="a JSON file shaped like the bundled demo.json")
+    demo = commands.add_parser(
+        "demo",
+        help="resolve the cases of the example stories (or of your own book) and print"
+        " their coverage and deadlines",
+        description="Resolve support cases against a coverage book, in the order they were"
+        " opened, and print for each case whether it is covered, by which entitlement or why"
+        " not (reason and suggested action), and the deadlines of its milestones. Without"
+        " --data, runs the bundled example stories.",
+    )
+    demo.add_argument(
+        "--data",
+        metavar="PATH",
+        help="a coverage book: a .json document or a folder of CSV files; its cases are read"
+        " from cases.json or cases.csv inside the folder or next to the document",
+    )
+    demo.add_argument(
+        "--cases",
+        metavar="FILE",
+        help="the cases file (.json or .csv) to use instead of the one beside --data",
+    )
     demo.set_defaults(run=_demo)
     arguments = parser.parse_args(argv)
     try:
@@ -155,6 +310,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _InputError as error:
         print(f"entitlements: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader left early (`entitlements demo | head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return status
 
 

@@ -28,7 +28,14 @@ README = ROOT / "README.md"
 #: Pages that may have no python block (their blocks, if any, still run).
 NO_CODE_REQUIRED = frozenset({"performance.md"})
 #: Pages that must exist (the table of contents of docs/index.md).
-REQUIRED_PAGES = ("index.md", "calendar.md", "targets.md", "errors.md")
+REQUIRED_PAGES = (
+    "index.md",
+    "calendar.md",
+    "targets.md",
+    "coverage.md",
+    "loading.md",
+    "errors.md",
+)
 
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 

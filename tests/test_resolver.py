@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ from entitlements import (
     SlaProcess,
     Usage,
     Verdict,
+    decision_to_dict,
     resolve,
     resolve_all,
     usage,
@@ -364,6 +366,21 @@ def test_explain_names_the_process_and_calendar():
         .explain()
         .startswith("Case 'K-1' at 2025-06-02 10:00:00-04:00 is not covered: unknown_account")
     )
+
+
+def test_a_decision_dumps_to_json_ready_data():
+    book = _book(Entitlement(id="old", account="H", line_item="L-old", allowance="2 cases"))
+    data = decision_to_dict(resolve(_case(), book))
+    assert json.loads(json.dumps(data)) == data
+    assert data["case"] == "K-1"
+    assert data["at"] == "2025-06-02T10:00:00-04:00"
+    assert (data["covered"], data["reason"], data["action"]) == (False, "expired", "renew")
+    assert data["expired_on"] == "2024-12-31"
+    [candidate] = data["candidates"]
+    assert candidate["entitlement"]["allowance"] == "2 cases"
+    assert (candidate["verdict"], candidate["level"]) == ("failed", 1)
+    covered = decision_to_dict(resolve(_case(), _book(Entitlement(id="E", account="H"))))
+    assert (covered["entitlement"]["channels"], covered["action"]) == ("all", None)
 
 
 @given(scenarios())

@@ -15,6 +15,7 @@ at once in one :class:`~entitlements.errors.LoadError`, each with its place
 from entitlements.io._books import dump_book, load_book
 from entitlements.io._calendars import calendar_from_dict, calendar_to_dict
 from entitlements.io._cases import cases_from_dicts, cases_to_dicts, dump_cases, load_cases
+from entitlements.io._decisions import decision_to_dict
 from entitlements.io._document import book_from_dict, book_to_dict, dumps_book, loads_book
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "calendar_to_dict",
     "cases_from_dicts",
     "cases_to_dicts",
+    "decision_to_dict",
     "dump_book",
     "dump_cases",
     "dumps_book",

@@ -332,7 +332,7 @@ def _judge(
     if item is not None and item.component is not None and asset is not None:
         depth = len(asset.component_path(item.component) or ())
 
-    def failed(reason: Reason, detail: str) -> Candidate:
+    def candidate(verdict: Verdict, reason: Reason | None, detail: str) -> Candidate:
         return Candidate(
             entitlement=entitlement,
             line_item=item,
@@ -341,10 +341,13 @@ def _judge(
             depth=depth,
             start=start,
             end=end,
-            verdict=Verdict.FAILED,
+            verdict=verdict,
             reason=reason,
             detail=detail,
         )
+
+    def failed(reason: Reason, detail: str) -> Candidate:
+        return candidate(Verdict.FAILED, reason, detail)
 
     if item is not None and item.component is not None and item.component not in component_path:
         if component_path:
@@ -377,20 +380,10 @@ def _judge(
             used = Usage(entitlement=entitlement.id, allowance=entitlement.allowance)
         if used.exhausted:
             return failed(Reason.ALLOWANCE_USED_UP, used.describe())
-    return Candidate(
-        entitlement=entitlement,
-        line_item=item,
-        contract=contract,
-        level=level,
-        depth=depth,
-        start=start,
-        end=end,
-        verdict=Verdict.OUTRANKED,
-        detail=_scope_text(item, level),
-    )
+    return candidate(Verdict.OUTRANKED, None, _scope_text(item))
 
 
-def _scope_text(item: ContractLineItem | None, level: ScopeLevel) -> str:
+def _scope_text(item: ContractLineItem | None) -> str:
     if item is None:
         return "covers the whole account"
     if item.component is not None:

@@ -84,8 +84,11 @@ def test_look_ups_and_scope_levels():
     ]
     assert [e.id for e in book.entitlements_of("H")] == ["E-1", "E-2", "E-3", "E-4"]
     candidates = book.candidates("H", book.asset("CT-7"), None)
-    assert [e.id for e in candidates] == ["E-1", "E-2", "E-3", "E-4"]
-    assert [e.id for e in book.candidates("H", None, "mri")] == ["E-3", "E-4"]
+    assert [c.entitlement.id for c in candidates] == ["E-1", "E-2", "E-3", "E-4"]
+    assert [c.entitlement.id for c in book.candidates("H", None, "mri")] == ["E-3", "E-4"]
+    coverage = book.coverage(book.entitlement("E-1"))
+    assert (coverage.line_item.id, coverage.contract.id) == ("L-1", "SC-1")
+    assert (coverage.start, coverage.end, coverage.level) == (JAN1, MAR31, ScopeLevel.COMPONENT)
     assert book.process("care").milestones[0].name == "Response"
     assert book.calendar("office").timezone.key == "Europe/Berlin"
     assert repr(book).startswith("CoverageBook(accounts=1, assets=1, contracts=1")

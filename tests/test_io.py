@@ -863,11 +863,25 @@ def test_value_messages(path, value, message):
     assert problems(book_from_dict, with_value(path, value)) == [f"{where}: {message}"]
 
 
-def test_an_unexpected_error_of_a_model_is_still_a_load_error():
-    # The account's time-zone check lets the OSError of an over-long name through
-    # (a model problem); loading still reports it as a problem of that record.
+def test_an_unexpected_error_of_a_model_is_still_a_load_error(monkeypatch):
+    # Should a model check fail with something other than the library's errors (here a
+    # broken zone database), loading still reports it as a problem of each record.
+    import entitlements.models
+
+    def broken(name):
+        raise RuntimeError(f"zone database broken at {name}")
+
+    monkeypatch.setattr(entitlements.models, "ZoneInfo", broken)
+    assert problems(book_from_dict, with_value(("accounts", 0, "timezone"), "Europe/Oslo")) == [
+        "$.accounts[0]: cannot be read (RuntimeError: zone database broken at Europe/Oslo)",
+        "$.accounts[1]: cannot be read (RuntimeError: zone database broken at Europe/Paris)",
+    ]
+
+
+def test_a_time_zone_name_too_long_for_a_file_is_not_a_zone():
     [problem] = problems(book_from_dict, with_value(("accounts", 0, "timezone"), "a" * 300))
-    assert problem.startswith("$.accounts[0]: cannot be read (OSError: ")
+    assert problem.startswith("$.accounts[0].timezone: 'aaaa")
+    assert problem.endswith("is not a known IANA time zone")
 
 
 def test_json_that_no_parser_should_accept():
@@ -919,5 +933,5 @@ def test_case_values():
         "$[0].opened_at: 5 is not a date and time (ISO 8601 with an offset, like "
         "'2025-01-01T09:00:00+01:00')",
         "$[0].worked: 90 is not a duration like '1h30m'",
-        "$[1].worked: '99999999999h' is not a duration like '1h30m'",
+        "$[1].worked: '99999999999h' is out of range",
     ]

@@ -3,7 +3,7 @@
 Import everything from here; the submodules are implementation detail.
 """
 
-from entitlements.book import CoverageBook
+from entitlements.book import Coverage, CoverageBook
 from entitlements.calendar import (
     REACH_YEARS,
     BusinessCalendar,
@@ -110,6 +110,7 @@ __all__ = [
     "ContractLineItem",
     "ContractStatus",
     "CountryHolidays",
+    "Coverage",
     "CoverageBook",
     "DailyInterval",
     "Decision",

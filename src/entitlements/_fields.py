@@ -119,6 +119,8 @@ def frozen_strings(value: object) -> object:
 
 def check_strings(instance: object, attribute: Attribute[Any], value: object) -> None:
     """A frozenset of non-empty strings."""
+    if isinstance(value, frozenset) and all(isinstance(i, str) and i for i in value):
+        return
     if not isinstance(value, frozenset):
         raise fail(instance, attribute.name, f"{value!r} is not a set of strings")
     for item in sorted(value, key=repr):

@@ -31,7 +31,7 @@ from entitlements.models import (
 )
 from entitlements.processes import SlaProcess
 
-__all__ = ["CoverageBook", "Record"]
+__all__ = ["Coverage", "CoverageBook", "Record"]
 
 #: Any record a book holds in one of its collections.
 Record = Account | Asset | ServiceContract | ContractLineItem | Entitlement | SlaProcess
@@ -51,6 +51,22 @@ _COLLECTIONS: dict[type[Any], str] = {
 
 #: An inclusive window of local dates; ``None`` is unbounded on that side.
 Window = tuple[date | None, date | None]
+
+
+@frozen(kw_only=True)
+class Coverage:
+    """An entitlement with what the book knows about it: its line item, contract and window.
+
+    Built once when the book is indexed, so that resolving a case needs no
+    further look-ups per candidate.
+    """
+
+    entitlement: Entitlement
+    line_item: ContractLineItem | None
+    contract: ServiceContract | None
+    start: date | None
+    end: date | None
+    level: ScopeLevel
 
 
 def _records(value: object) -> object:
@@ -113,13 +129,12 @@ class _Index:
         self.processes: dict[str, SlaProcess] = self._unique(book, "processes", SlaProcess)
         self.calendars = book.calendars
         self.item_windows: dict[str, Window] = {}
-        self.windows: dict[str, Window] = {}
-        self.contract_ids: dict[str, str] = {}
+        self.coverage: dict[str, Coverage] = {}
         self.renewals: dict[str, tuple[ServiceContract, ...]] = {}
         self.of_account: dict[str, tuple[Entitlement, ...]] = {}
-        self.by_asset: dict[str, list[Entitlement]] = {}
-        self.by_product: dict[tuple[str, str], list[Entitlement]] = {}
-        self.account_wide: dict[str, list[Entitlement]] = {}
+        self.by_asset: dict[str, list[Coverage]] = {}
+        self.by_product: dict[tuple[str, str], list[Coverage]] = {}
+        self.account_wide: dict[str, list[Coverage]] = {}
         self._check_calendars(book)
         self._check_accounts(book)
         self._check_assets(book)
@@ -284,11 +299,18 @@ class _Index:
                     f"{entitlement.account!r} is not the account of contract {contract.id!r}"
                     f" ({contract.account!r})",
                 )
-            self.windows[entitlement.id] = window
-            if contract is not None:
-                self.contract_ids[entitlement.id] = contract.id
+            item = self.line_items[entitlement.line_item] if entitlement.line_item else None
+            coverage = Coverage(
+                entitlement=entitlement,
+                line_item=item,
+                contract=contract,
+                start=window[0],
+                end=window[1],
+                level=ScopeLevel.ACCOUNT if item is None else item.level,
+            )
+            self.coverage[entitlement.id] = coverage
             of_account.setdefault(entitlement.account, []).append(entitlement)
-            self._index_scope(entitlement, contract)
+            self._index_scope(coverage)
         self.of_account = {key: tuple(value) for key, value in of_account.items()}
 
     def _parent(
@@ -318,15 +340,14 @@ class _Index:
             return (contract.start, contract.end), contract
         return (None, None), None
 
-    def _index_scope(self, entitlement: Entitlement, contract: ServiceContract | None) -> None:
-        if entitlement.line_item is None:
-            self.account_wide.setdefault(entitlement.account, []).append(entitlement)
-            return
-        item = self.line_items[entitlement.line_item]
-        if item.asset is not None:
-            self.by_asset.setdefault(item.asset, []).append(entitlement)
+    def _index_scope(self, coverage: Coverage) -> None:
+        item, contract = coverage.line_item, coverage.contract
+        if item is None:
+            self.account_wide.setdefault(coverage.entitlement.account, []).append(coverage)
+        elif item.asset is not None:
+            self.by_asset.setdefault(item.asset, []).append(coverage)
         elif item.product is not None and contract is not None:
-            self.by_product.setdefault((contract.account, item.product), []).append(entitlement)
+            self.by_product.setdefault((contract.account, item.product), []).append(coverage)
 
     def _check_processes(self, book: CoverageBook) -> None:
         for index, process in enumerate(book.processes):
@@ -416,12 +437,16 @@ class CoverageBook:
         """
         if isinstance(record, ContractLineItem):
             return self._index.item_windows[record.id]
-        return self._index.windows[record.id]
+        coverage = self.coverage(record)
+        return coverage.start, coverage.end
+
+    def coverage(self, entitlement: Entitlement) -> Coverage:
+        """The entitlement with its line item, contract, effective window and scope level."""
+        return _get(self._index.coverage, "entitlement", entitlement.id)
 
     def contract_of(self, entitlement: Entitlement) -> ServiceContract | None:
         """The contract an entitlement falls under, directly or through its line item."""
-        contract_id = self._index.contract_ids.get(entitlement.id)
-        return None if contract_id is None else self._index.contracts[contract_id]
+        return self.coverage(entitlement).contract
 
     def renewals_of(self, contract: ServiceContract) -> tuple[ServiceContract, ...]:
         """The contracts that renew ``contract`` (their ``renews`` names it)."""
@@ -433,7 +458,7 @@ class CoverageBook:
 
     def candidates(
         self, account: str, asset: Asset | None, product: str | None
-    ) -> Iterator[Entitlement]:
+    ) -> Iterator[Coverage]:
         """The entitlements that could cover a case: no others need checking.
 
         Those on the asset or its components, those on the product for the
@@ -449,9 +474,7 @@ class CoverageBook:
 
     def level_of(self, entitlement: Entitlement) -> ScopeLevel:
         """How specific an entitlement's scope is (component, asset, product, account)."""
-        if entitlement.line_item is None:
-            return ScopeLevel.ACCOUNT
-        return self._index.line_items[entitlement.line_item].level
+        return self.coverage(entitlement).level
 
     # -- changes -------------------------------------------------------------
 

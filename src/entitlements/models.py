@@ -14,6 +14,7 @@ parent's; their stored values stay exactly as given.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -316,6 +317,12 @@ def parse_allowance(text: str) -> Allowance:
     """
     if not isinstance(text, str):
         raise ModelError(f"allowance: {text!r} is not a string")
+    return _parse_allowance(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_allowance(text: str) -> Allowance:
+    """Parse (cached: a book repeats a few allowance strings many times, and they are frozen)."""
     if text.strip().lower() == "unlimited":
         return Allowance()
     cases: int | None = None
@@ -357,6 +364,8 @@ def _channels(value: object) -> object:
 
 
 def _check_channels(instance: object, attribute: Attribute[Any], value: object) -> None:
+    if isinstance(value, frozenset) and value and value <= ALL_CHANNELS:
+        return  # the common case, checked without building any message
     choices = ", ".join(repr(c.value) for c in Channel)
     if not isinstance(value, frozenset) or not value:
         raise fail(instance, attribute.name, f"{value!r} is not a non-empty set of channels")

@@ -36,7 +36,7 @@ from typing import Any
 
 from attrs import evolve, frozen
 
-from entitlements.book import CoverageBook
+from entitlements.book import Coverage, CoverageBook
 from entitlements.calendar._instants import to_us
 from entitlements.cases import Case
 from entitlements.errors import ModelError
@@ -280,8 +280,8 @@ def resolve(
         return early
     product = asset.product if asset is not None else case.product
     candidates = [
-        _judge(case, book, entitlement, asset, component_path, local_date, usage)
-        for entitlement in book.candidates(account.id, asset, product)
+        _judge(case, coverage, asset, component_path, local_date, usage)
+        for coverage in book.candidates(account.id, asset, product)
     ]
     return _decide(case, book, account, when, local_date, candidates, policy or default_precedence)
 
@@ -316,18 +316,15 @@ def _locate(
 
 def _judge(
     case: Case,
-    book: CoverageBook,
-    entitlement: Entitlement,
+    coverage: Coverage,
     asset: Asset | None,
     component_path: tuple[str, ...],
     local_date: date,
     usage: Mapping[str, Usage] | None,
 ) -> Candidate:
     """Run one entitlement through the checks; the candidate says how far it got."""
-    item = book.line_item(entitlement.line_item) if entitlement.line_item else None
-    contract = book.contract_of(entitlement)
-    start, end = book.window(entitlement)
-    level = book.level_of(entitlement)
+    entitlement, item, contract = coverage.entitlement, coverage.line_item, coverage.contract
+    start, end, level = coverage.start, coverage.end, coverage.level
     depth = 0
     if item is not None and item.component is not None and asset is not None:
         depth = len(asset.component_path(item.component) or ())

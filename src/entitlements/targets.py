@@ -185,7 +185,10 @@ def parse_target(text: str) -> Target:
         if len(match[2]) > 6:  # a million business days is already beyond any calendar
             raise TargetError(f"target: {text!r} is out of range")
         return BusinessDays(int(match[2]), by=by, cutoff=cutoff)
-    duration = parse_duration(stripped)
+    try:
+        duration = parse_duration(stripped)
+    except TargetError:
+        raise TargetError(f"target: {text!r} is out of range") from None
     if duration is not None:
         return BusinessDuration(duration)
     raise TargetError(

@@ -29,7 +29,7 @@ from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from entitlements.cases import Case
-from entitlements.errors import EntitlementsError
+from entitlements.errors import EntitlementsError, TargetError
 from entitlements.io._issues import BadValueError, show
 from entitlements.models import (
     ALL_CHANNELS,
@@ -119,8 +119,8 @@ def _duration(value: object, _: object = None) -> timedelta:
     if isinstance(value, str):
         try:
             duration = parse_duration(value)
-        except (ValueError, OverflowError):
-            duration = None
+        except TargetError:  # too large for a timedelta
+            raise BadValueError(f"{show(value)} is out of range") from None
         if duration is not None:
             return duration
     raise BadValueError(f"{show(value)} is not a duration like '1h30m'")
@@ -136,8 +136,6 @@ def _target(value: object, _: object = None) -> Target:
         if reason.startswith("target: "):
             raise BadValueError(reason.removeprefix("target: ")) from None
         raise BadValueError(f"{show(value)} is not a target ({reason})") from None
-    except (ValueError, OverflowError):  # a number too large for dates and durations
-        raise BadValueError(f"{show(value)} is out of range") from None
 
 
 def _allowance(value: object, _: object = None) -> Allowance:
@@ -149,8 +147,6 @@ def _allowance(value: object, _: object = None) -> Allowance:
         return parse_allowance(value)
     except EntitlementsError as error:
         raise BadValueError(str(error).removeprefix("allowance: ")) from None
-    except (ValueError, OverflowError):  # a number too large for a duration
-        raise BadValueError(f"{show(value)} is out of range") from None
 
 
 def _enum(kind: type[E]) -> Callable[[object, object], E]:

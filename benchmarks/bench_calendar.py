@@ -33,7 +33,6 @@ import importlib.metadata
 import os
 import platform
 import random
-import shutil
 import subprocess
 import sys
 import time
@@ -41,7 +40,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -50,6 +48,7 @@ import holidays
 import pandas as pd
 import pytz
 
+from _common import git_commit
 from entitlements import BusinessHours
 
 # The conversions exactly as the library does them at its edges.
@@ -214,28 +213,6 @@ def first_compile_ms() -> float:
         [sys.executable, "-c", _FIRST_COMPILE], capture_output=True, text=True, check=True
     )
     return float(done.stdout)
-
-
-def git_commit() -> str:
-    """The commit measured (and whether src differs from it), or ''. Read-only git calls."""
-    git = shutil.which("git")
-    if git is None:
-        return ""
-
-    def run(*args: str) -> str:
-        return subprocess.run(  # noqa: S603 - fixed read-only git commands
-            [git, *args],
-            cwd=Path(__file__).resolve().parent.parent,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-
-    try:
-        head, dirty = run("rev-parse", "--short", "HEAD"), run("status", "--porcelain", "src")
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-    return f"(commit {head}{', src modified' if dirty else ''})"
 
 
 # -- timing -------------------------------------------------------------------

@@ -31,7 +31,7 @@ from entitlements.models import (
 )
 from entitlements.processes import SlaProcess
 
-__all__ = ["Coverage", "CoverageBook", "Record"]
+__all__ = ["COLLECTIONS", "Coverage", "CoverageBook", "Record"]
 
 #: Any record a book holds in one of its collections.
 Record = Account | Asset | ServiceContract | ContractLineItem | Entitlement | SlaProcess
@@ -39,15 +39,16 @@ Record = Account | Asset | ServiceContract | ContractLineItem | Entitlement | Sl
 V = TypeVar("V")
 R = TypeVar("R", Account, Asset, ServiceContract, ContractLineItem, Entitlement, SlaProcess)
 
-#: Collection name of each record type, in the order a book lists them.
-_COLLECTIONS: dict[type[Any], str] = {
-    Account: "accounts",
-    Asset: "assets",
-    ServiceContract: "contracts",
-    ContractLineItem: "line_items",
-    Entitlement: "entitlements",
-    SlaProcess: "processes",
+#: The record collections of a book, in the order a book lists them, with their record types.
+COLLECTIONS: dict[str, type[Any]] = {
+    "accounts": Account,
+    "assets": Asset,
+    "contracts": ServiceContract,
+    "line_items": ContractLineItem,
+    "entitlements": Entitlement,
+    "processes": SlaProcess,
 }
+_COLLECTION_OF: dict[type[Any], str] = {kind: name for name, kind in COLLECTIONS.items()}
 
 #: An inclusive window of local dates; ``None`` is unbounded on that side.
 Window = tuple[date | None, date | None]
@@ -99,7 +100,7 @@ def _show(window: Window) -> str:
 
 
 def _collection(record: object) -> str:
-    name = _COLLECTIONS.get(type(record))
+    name = _COLLECTION_OF.get(type(record))
     if name is None:
         raise TypeError(f"{record!r} is not a record a coverage book holds")
     return name
@@ -394,7 +395,7 @@ class CoverageBook:
 
     def __repr__(self) -> str:
         sizes = ", ".join(
-            f"{name}={len(getattr(self, name))}" for name in (*_COLLECTIONS.values(), "calendars")
+            f"{name}={len(getattr(self, name))}" for name in (*COLLECTIONS, "calendars")
         )
         return f"CoverageBook({sizes})"
 

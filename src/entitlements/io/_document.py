@@ -46,7 +46,7 @@ from typing import Any, TypeVar
 
 from cattrs import Converter
 
-from entitlements.book import CoverageBook
+from entitlements.book import COLLECTIONS, CoverageBook
 from entitlements.calendar import BusinessCalendar
 from entitlements.errors import BookError, LoadError, Problem
 from entitlements.io._calendars import calendar_to_dict, read_calendar
@@ -61,8 +61,6 @@ from entitlements.io._issues import (
     show,
 )
 from entitlements.io._text import dumps_json, parse_json, repeated_keys
-from entitlements.models import Account, Asset, ContractLineItem, Entitlement, ServiceContract
-from entitlements.processes import SlaProcess
 
 __all__ = [
     "COLLECTIONS",
@@ -78,15 +76,6 @@ __all__ = [
 
 T = TypeVar("T")
 
-#: The record collections of a book, in document order, with their record types.
-COLLECTIONS: dict[str, type[Any]] = {
-    "accounts": Account,
-    "assets": Asset,
-    "contracts": ServiceContract,
-    "line_items": ContractLineItem,
-    "entitlements": Entitlement,
-    "processes": SlaProcess,
-}
 _KEYS = (*COLLECTIONS, "calendars")
 
 

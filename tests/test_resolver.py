@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from book_strategies import resolver_scenarios
 from entitlements import (
     Account,
     Action,
@@ -33,7 +34,6 @@ from entitlements import (
     resolve_all,
     usage,
 )
-from resolver_strategies import scenarios
 
 NY = ZoneInfo("America/New_York")
 JAN1, DEC31 = date(2025, 1, 1), date(2025, 12, 31)
@@ -383,7 +383,7 @@ def test_a_decision_dumps_to_json_ready_data():
     assert (covered["entitlement"]["channels"], covered["action"]) == ("all", None)
 
 
-@given(scenarios())
+@given(resolver_scenarios())
 def test_decisions_are_deterministic_values(scenario):
     book, case = scenario
     assert resolve(case, book) == resolve(case, book)

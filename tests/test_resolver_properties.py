@@ -8,13 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import coverage_oracle as oracle
+from book_strategies import ledgers, resolver_scenarios
 from entitlements import (
     CoverageBook,
     Reason,
     Verdict,
     resolve,
 )
-from resolver_strategies import ledgers, scenarios
 
 # resolving is cheap: run five times the profile's examples (the thorough profile scales too)
 MANY = settings(max_examples=5 * settings().max_examples)
@@ -48,7 +48,7 @@ def _known(book: CoverageBook, case) -> bool:
 
 
 @MANY
-@given(scenarios(), st.data())
+@given(resolver_scenarios(), st.data())
 def test_the_decision_agrees_with_the_brute_force_oracle(scenario, data):
     book, case = scenario
     usage = data.draw(st.none() | ledgers(book))
@@ -109,7 +109,7 @@ def test_the_decision_agrees_with_the_brute_force_oracle(scenario, data):
         assert decision.starts_on > decision.local_date
 
 
-@given(scenarios(), st.randoms(use_true_random=False))
+@given(resolver_scenarios(), st.randoms(use_true_random=False))
 def test_resolving_does_not_depend_on_the_order_records_were_given_in(scenario, rng: random.Random):
     book, case = scenario
 
@@ -130,7 +130,7 @@ def test_resolving_does_not_depend_on_the_order_records_were_given_in(scenario, 
     assert resolve(case, reordered) == resolve(case, book)
 
 
-@given(scenarios())
+@given(resolver_scenarios())
 def test_a_policy_replaces_the_precedence(scenario):
     book, case = scenario
 
@@ -145,7 +145,7 @@ def test_a_policy_replaces_the_precedence(scenario):
         assert custom.entitlement == min(eligible, key=lowest_rank_first).entitlement
 
 
-@given(scenarios(), st.data())
+@given(resolver_scenarios(), st.data())
 def test_a_used_up_allowance_is_never_chosen(scenario, data):
     book, case = scenario
     usage = data.draw(ledgers(book))

@@ -110,6 +110,11 @@ def check_enum(kind: type[E]) -> Any:
     return check
 
 
+def list_to_tuple(value: object) -> object:
+    """Turn a list into a tuple (records hold tuples); leave anything else to the validator."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 def frozen_strings(value: object) -> object:
     """Turn an iterable of strings into a frozenset; leave anything else to the validator."""
     if isinstance(value, Iterable) and not isinstance(value, str | bytes):

@@ -32,6 +32,7 @@ from entitlements._fields import (
     check_text,
     check_window,
     fail,
+    list_to_tuple,
     to_enum,
 )
 from entitlements.errors import ModelError, TargetError
@@ -124,10 +125,6 @@ class Account:
         return ZoneInfo(self.timezone)
 
 
-def _components(value: object) -> object:
-    return tuple(value) if isinstance(value, list) else value
-
-
 def _check_components(instance: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple):
         raise fail(instance, attribute.name, f"{value!r} is not a list of components")
@@ -143,7 +140,7 @@ class Component:
     id: str = field(validator=check_id)
     name: str = field(default="", validator=check_text)
     components: tuple[Component, ...] = field(
-        default=(), converter=_components, validator=_check_components
+        default=(), converter=list_to_tuple, validator=_check_components
     )
 
 
@@ -178,7 +175,7 @@ class Asset:
     product: str = field(validator=check_id)
     name: str = field(default="", validator=check_text)
     components: tuple[Component, ...] = field(
-        default=(), converter=_components, validator=_check_components
+        default=(), converter=list_to_tuple, validator=_check_components
     )
     _paths: dict[str, tuple[str, ...]] = field(init=False, eq=False, repr=False, hash=False)
 

@@ -22,6 +22,7 @@ from entitlements._fields import (
     check_text,
     fail,
     frozen_strings,
+    list_to_tuple,
     to_enum,
 )
 from entitlements.targets import (
@@ -55,10 +56,6 @@ def _target(value: object) -> object:
 def _check_target(instance: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, BusinessDuration | NextBusinessDay | BusinessDays):
         raise fail(instance, attribute.name, f"{value!r} is not a target like '2h' or 'NBD'")
-
-
-def _warnings(value: object) -> object:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def _check_warnings(instance: object, attribute: Attribute[Any], value: object) -> None:
@@ -109,7 +106,9 @@ class MilestoneDefinition:
     priorities: frozenset[str] = field(
         default=frozenset(), converter=frozen_strings, validator=check_strings
     )
-    warnings: tuple[float, ...] = field(default=(), converter=_warnings, validator=_check_warnings)
+    warnings: tuple[float, ...] = field(
+        default=(), converter=list_to_tuple, validator=_check_warnings
+    )
     recurrence: Recurrence = field(
         default=Recurrence.NONE,
         converter=_recurrence,
@@ -128,10 +127,6 @@ class MilestoneDefinition:
     def applies_to(self, priority: str) -> bool:
         """True when a case of this priority gets this milestone."""
         return not self.priorities or priority in self.priorities
-
-
-def _milestones(value: object) -> object:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def _check_milestones(instance: object, attribute: Attribute[Any], value: object) -> None:
@@ -162,7 +157,7 @@ class SlaProcess:
     id: str = field(validator=check_id)
     name: str = field(default="", validator=check_text)
     milestones: tuple[MilestoneDefinition, ...] = field(
-        default=(), converter=_milestones, validator=_check_milestones
+        default=(), converter=list_to_tuple, validator=_check_milestones
     )
     calendar: str | None = field(default=None, validator=check_optional_id)
     pause_statuses: frozenset[str] = field(

@@ -16,7 +16,8 @@ from entitlements.calendar import (
     intersect,
     with_closures,
 )
-from entitlements.cases import Case
+from entitlements.cases import Case, CaseEvent, CaseEventKind
+from entitlements.clock import track, trail
 from entitlements.errors import (
     BookError,
     CalendarDefinitionError,
@@ -36,6 +37,7 @@ from entitlements.errors import (
     UnknownRecordError,
     UnknownTimezoneError,
 )
+from entitlements.escalation import due_actions
 from entitlements.io import (
     book_from_dict,
     book_to_dict,
@@ -66,6 +68,7 @@ from entitlements.models import (
     ServiceContract,
     parse_allowance,
 )
+from entitlements.pausing import Pauses, business_elapsed, deadline, paused_time, reached_at
 from entitlements.processes import MilestoneDefinition, Recurrence, SlaProcess
 from entitlements.resolver import (
     Action,
@@ -76,6 +79,14 @@ from entitlements.resolver import (
     Verdict,
     default_precedence,
     resolve,
+)
+from entitlements.sla import (
+    CaseSla,
+    Escalation,
+    MilestoneState,
+    MilestoneStatus,
+    SlaEvent,
+    SlaEventKind,
 )
 from entitlements.targets import (
     BusinessDays,
@@ -104,6 +115,9 @@ __all__ = [
     "CalendarRangeError",
     "Candidate",
     "Case",
+    "CaseEvent",
+    "CaseEventKind",
+    "CaseSla",
     "Channel",
     "CompiledCalendar",
     "Component",
@@ -117,10 +131,13 @@ __all__ = [
     "DumpError",
     "Entitlement",
     "EntitlementsError",
+    "Escalation",
     "IntersectionCalendar",
     "IntervalCalendar",
     "LoadError",
     "MilestoneDefinition",
+    "MilestoneState",
+    "MilestoneStatus",
     "ModelError",
     "NaiveDatetimeError",
     "NextBusinessDay",
@@ -128,12 +145,15 @@ __all__ = [
     "NoClosingTimeError",
     "NotADatetimeError",
     "OverlappingIntervalsError",
+    "Pauses",
     "Precedence",
     "Problem",
     "Reason",
     "Recurrence",
     "ScopeLevel",
     "ServiceContract",
+    "SlaEvent",
+    "SlaEventKind",
     "SlaProcess",
     "Target",
     "TargetError",
@@ -145,12 +165,15 @@ __all__ = [
     "__version__",
     "book_from_dict",
     "book_to_dict",
+    "business_elapsed",
     "calendar_from_dict",
     "calendar_to_dict",
     "cases_from_dicts",
     "cases_to_dicts",
+    "deadline",
     "decision_to_dict",
     "default_precedence",
+    "due_actions",
     "dump_book",
     "dump_cases",
     "dumps_book",
@@ -160,8 +183,12 @@ __all__ = [
     "loads_book",
     "parse_allowance",
     "parse_target",
+    "paused_time",
+    "reached_at",
     "resolve",
     "resolve_all",
+    "track",
+    "trail",
     "usage",
     "with_closures",
 ]

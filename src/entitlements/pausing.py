@@ -61,7 +61,14 @@ from entitlements.calendar._instants import to_us
 from entitlements.errors import ModelError
 from entitlements.targets import Target
 
-__all__ = ["Pauses", "business_elapsed", "deadline", "paused_time"]
+__all__ = [
+    "Pauses",
+    "business_elapsed",
+    "deadline",
+    "deadline_from",
+    "paused_time",
+    "reached_at",
+]
 
 Pause = tuple[datetime, datetime | None]
 _FOREVER = float("inf")  # the µs end of an open-ended pause, for sorting and bisection
@@ -314,6 +321,46 @@ def business_elapsed(
     return calendar.elapsed(start, end) - paused_time(calendar, start, end, pauses)
 
 
+def reached_at(
+    calendar: BusinessCalendar, start: datetime, amount: timedelta, pauses: Pauses
+) -> datetime | None:
+    """Return the earliest instant by which ``amount`` of business time has accrued since ``start``.
+
+    The earliest ``t >= start`` with ``business_elapsed(calendar, start, t,
+    pauses) == amount``: ``calendar.add(start, amount)`` stretched by the
+    pauses. This is where a warning threshold (75 % of the budget) falls.
+
+    Args:
+        calendar: the business calendar the clock runs on.
+        start: when the clock started (aware).
+        amount: the business time to accrue (not negative).
+        pauses: when the clock is stopped.
+
+    Returns:
+        The instant, in the calendar's zone; ``start`` itself for a zero
+        amount; None when an open-ended pause stops the clock first.
+
+    Raises:
+        NaiveDatetimeError: ``start`` is naive.
+        NoBusinessTimeError: the calendar has no open time within reach.
+    """
+    remaining = amount
+    cursor, cursor_us = start, to_us(start, "start")
+    if remaining <= _ZERO:
+        return calendar.add(start, _ZERO)
+    for i in range(pauses._from(cursor_us), len(pauses)):
+        pause_start, pause_end = pauses[i]
+        if pauses._key[i][0] > cursor_us:
+            available = calendar.elapsed(cursor, pause_start)
+            if available >= remaining:
+                break  # the amount accrues before this pause
+            remaining -= available
+        if pause_end is None:
+            return None  # paused until further notice with some still to accrue
+        cursor, cursor_us = pause_end, to_us(pause_end)
+    return calendar.add(cursor, remaining)
+
+
 def deadline(
     calendar: BusinessCalendar, start: datetime, target: Target, pauses: Pauses
 ) -> datetime | None:
@@ -339,19 +386,20 @@ def deadline(
         NoBusinessTimeError: the calendar has no open time within reach.
     """
     due0 = target.due(start, calendar)
-    remaining = calendar.elapsed(start, due0)
-    if remaining <= _ZERO:
-        return due0  # nothing to spend: due when the target says, whatever the pauses
-    cursor, cursor_us = start, to_us(start, "start")
-    for i in range(pauses._from(cursor_us), len(pauses)):
-        pause_start, pause_end = pauses[i]
-        if pauses._key[i][0] > cursor_us:
-            available = calendar.elapsed(cursor, pause_start)
-            if available >= remaining:
-                break  # the budget runs out before this pause
-            remaining -= available
-        if pause_end is None:
-            return None  # paused until further notice with budget left
-        cursor, cursor_us = pause_end, to_us(pause_end)
-    spent = calendar.add(cursor, remaining)
+    return deadline_from(calendar, start, due0, calendar.elapsed(start, due0), pauses)
+
+
+def deadline_from(
+    calendar: BusinessCalendar,
+    start: datetime,
+    due0: datetime,
+    budget: timedelta,
+    pauses: Pauses,
+) -> datetime | None:
+    """:func:`deadline`, given the pause-free deadline ``due0`` and the ``budget`` it allows."""
+    if budget <= _ZERO or not pauses:
+        return due0  # nothing to spend, or nothing to stop the clock: due when the target says
+    spent = reached_at(calendar, start, budget, pauses)
+    if spent is None:
+        return None
     return spent if spent.astimezone(UTC) > due0.astimezone(UTC) else due0

@@ -91,7 +91,11 @@ class MilestoneDefinition:
     """One promise of an SLA process.
 
     Args:
-        name: "First Response", "On-site Arrival", "Resolution"; unique in its process.
+        name: "First Response", "On-site Arrival", "Resolution". A name may
+            repeat in a process only as *variants* for disjoint, non-empty sets
+            of priorities (First Response in 1h for P1, in 8h for P3), with the
+            same recurrence: when a case's priority changes, the clock
+            re-targets the milestone to the new priority's variant.
         target: how long the customer may wait (a target or its short form).
         priorities: the case priorities it applies to; empty means every priority.
         warnings: escalation thresholds in percent of the target, increasing
@@ -121,7 +125,7 @@ class MilestoneDefinition:
 
     @property
     def id(self) -> str:
-        """The milestone's name, which identifies it within its process."""
+        """The milestone's name, which identifies it in error messages."""
         return self.name
 
     def applies_to(self, priority: str) -> bool:
@@ -132,13 +136,40 @@ class MilestoneDefinition:
 def _check_milestones(instance: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple):
         raise fail(instance, attribute.name, f"{value!r} is not a list of milestones")
-    seen: set[str] = set()
     for index, item in enumerate(value):
         if not isinstance(item, MilestoneDefinition):
             raise fail(instance, f"{attribute.name}[{index}]", f"{item!r} is not a milestone")
-        if item.name in seen:
-            raise fail(instance, f"{attribute.name}[{index}].name", f"{item.name!r} appears twice")
-        seen.add(item.name)
+        for other in value[:index]:
+            if isinstance(other, MilestoneDefinition) and other.name == item.name:
+                _check_variant(instance, f"{attribute.name}[{index}]", item, other)
+
+
+def _check_variant(
+    instance: object, field: str, item: MilestoneDefinition, other: MilestoneDefinition
+) -> None:
+    """Two definitions of one milestone must be variants for disjoint priorities."""
+    if not item.priorities or not other.priorities:
+        raise fail(
+            instance,
+            f"{field}.name",
+            f"{item.name!r} appears twice; a milestone may repeat only as variants for "
+            "different priorities, and a variant for every priority (priorities empty) "
+            "leaves none for another",
+        )
+    shared = item.priorities & other.priorities
+    if shared:
+        raise fail(
+            instance,
+            f"{field}.priorities",
+            f"{item.name!r} is defined twice for priority {sorted(shared)[0]!r}",
+        )
+    if item.recurrence is not other.recurrence:
+        raise fail(
+            instance,
+            f"{field}.recurrence",
+            f"{item.recurrence.value!r} differs from {other.recurrence.value!r}, the recurrence "
+            f"of another variant of {item.name!r}; variants differ only in what they promise",
+        )
 
 
 @frozen(kw_only=True)
@@ -167,3 +198,15 @@ class SlaProcess:
     def milestones_for(self, priority: str) -> tuple[MilestoneDefinition, ...]:
         """The milestones that apply to a case of ``priority``, in definition order."""
         return tuple(m for m in self.milestones if m.applies_to(priority))
+
+    @property
+    def milestone_names(self) -> tuple[str, ...]:
+        """The names of its milestones, each once, in definition order."""
+        return tuple(dict.fromkeys(m.name for m in self.milestones))
+
+    def variant(self, name: str, priority: str) -> MilestoneDefinition | None:
+        """The definition of milestone ``name`` for a case of ``priority``; None if none applies."""
+        for milestone in self.milestones:
+            if milestone.name == name and milestone.applies_to(priority):
+                return milestone
+        return None

@@ -1,0 +1,610 @@
+"""The milestone clock: replay a case's history against its SLA process.
+
+:func:`track` is a pure function of a case, its coverage (a resolver
+:class:`~entitlements.resolver.Decision` or an entitlement), the coverage book
+and an instant ``as_of``; nothing reads the system clock. It replays the
+case's history (the events at or before ``as_of``) in order and returns a
+:class:`~entitlements.sla.CaseSla`: every milestone instance with its start,
+deadline, warnings, time used and state, and the audit trail. :func:`trail`
+returns the trail alone.
+
+The rules (docs/milestones.md has them with examples):
+
+* **Which milestones.** When the case opens, every milestone of the process
+  whose priorities include the case's priority starts. A milestone name may
+  have variants for different priorities; the variant for the current priority
+  is the one in force.
+* **Calendar.** The milestone's calendar, else the process's, else the
+  entitlement's, else the account's; with none of these, an always-open (24x7)
+  calendar in the account's zone.
+* **Deadline and warnings.** The deadline is the target's due instant from the
+  start, moved by exactly the business time paused
+  (:func:`entitlements.pausing.deadline`). A warning at ``p`` % falls when ``p``
+  % of the target's business time (rounded to the microsecond) has accrued.
+* **Pauses.** While the case's status is one of the milestone's pause statuses
+  (its own, else the process's), no business time accrues.
+* **Priority change.** Open instances switch to the new priority's variant and
+  are re-targeted from their original start (the trail records it); warnings
+  and violations that the new target puts in the past fire at the change.
+  Instances of milestones that do not apply to the new priority are cancelled;
+  milestones that apply only from the new priority start at the change (a
+  once-per-case milestone only if it was never completed).
+* **Recurrence.** ``none``: one instance per case. ``independent``: the case
+  opening and every customer reply start an instance. ``sequential``: when an
+  instance completes, the next starts at once.
+* **Completion.** A ``completed`` event completes every open instance of the
+  milestone: met when at or before the deadline (and never violated), met late
+  otherwise. A completion when no instance is open changes nothing.
+* **Closure.** Closing the case does not complete anything: open instances are
+  cancelled, violated ones stay violated and their clock stops.
+* **Violation.** An instance still open at its deadline is violated from that
+  instant on; it stays violated until completed (met late), even if a later
+  re-target moves the deadline.
+* **Same instant.** Events at one instant apply in the order given, and before
+  any warning or violation at that instant: a milestone completed exactly at
+  its deadline is met.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from entitlements.book import CoverageBook
+from entitlements.calendar import BusinessCalendar, BusinessHours
+from entitlements.calendar._instants import to_us
+from entitlements.cases import Case, CaseEvent, CaseEventKind
+from entitlements.errors import ModelError
+from entitlements.models import Account, Entitlement
+from entitlements.pausing import (
+    Pauses,
+    business_elapsed,
+    deadline_from,
+    paused_time,
+    reached_at,
+)
+from entitlements.processes import MilestoneDefinition, Recurrence, SlaProcess
+from entitlements.resolver import Decision
+from entitlements.sla import (
+    CaseSla,
+    Escalation,
+    MilestoneState,
+    MilestoneStatus,
+    SlaEvent,
+    SlaEventKind,
+)
+from entitlements.targets import BusinessDuration, format_duration
+
+__all__ = ["track", "trail"]
+
+_ZERO = timedelta(0)
+_NO_PAUSES = Pauses()
+_US = timedelta(microseconds=1)
+
+
+@lru_cache(maxsize=64)
+def _always_open(zone: ZoneInfo) -> BusinessCalendar:
+    return BusinessHours.always_open(zone.key)
+
+
+def share(budget: timedelta, threshold: float) -> timedelta:
+    """``threshold`` percent of ``budget``, rounded to the microsecond (half to even)."""
+    return timedelta(microseconds=round(budget // _US * threshold / 100))
+
+
+class _Instance:
+    """One milestone instance while the history is replayed (mutable, internal)."""
+
+    __slots__ = (
+        "budget",
+        "calendar",
+        "calendar_id",
+        "definition",
+        "due",
+        "ended_at",
+        "fired",
+        "name",
+        "number",
+        "pause_statuses",
+        "pauses",
+        "seq",
+        "since",
+        "since_us",
+        "start",
+        "start_us",
+        "state",
+        "target",
+        "target_us",
+        "violated",
+        "warning_at",
+        "warning_us",
+    )
+
+    def __init__(self, name: str, number: int, seq: int, start: datetime) -> None:
+        self.name = name
+        self.number = number
+        self.seq = seq
+        self.start = start
+        self.start_us = to_us(start)
+        self.since = start  # the start, or the last re-target: no clock event fires before it
+        self.since_us = self.start_us
+        self.fired = 0
+        self.violated = False
+        self.ended_at: datetime | None = None
+        self.state: MilestoneState | None = None
+        self.pauses = _NO_PAUSES
+        # set by _Replay.configure and _Replay.schedule
+        self.definition: MilestoneDefinition
+        self.calendar: BusinessCalendar
+        self.calendar_id: str | None
+        self.pause_statuses: frozenset[str]
+        self.due: datetime
+        self.budget: timedelta
+        self.target: datetime | None
+        self.target_us: int | None
+        self.warning_at: list[datetime | None]
+        self.warning_us: list[int | None]
+
+    def next_event(self) -> tuple[int, int] | None:
+        """``(instant in µs, 0 for a warning / 1 for a violation)`` of its next clock event."""
+        if self.fired < len(self.warning_us):
+            at = self.warning_us[self.fired]
+            return None if at is None else (max(at, self.since_us), 0)
+        if self.violated or self.target_us is None:
+            return None
+        return (max(self.target_us, self.since_us), 1)
+
+
+class _Replay:
+    """Replays one case's history against one SLA process."""
+
+    def __init__(
+        self,
+        case: Case,
+        entitlement: Entitlement,
+        process: SlaProcess,
+        book: CoverageBook,
+        account: Account,
+    ) -> None:
+        self.case = case
+        self.entitlement = entitlement
+        self.process = process
+        self.book = book
+        self.account = account
+        self.priority = case.priority
+        self.status = ""
+        self.statuses: list[tuple[datetime, str]] = []
+        self.instances: list[_Instance] = []
+        self.open: list[_Instance] = []
+        self.events: list[SlaEvent] = []
+        self.completed: set[str] = set()
+        self.names = frozenset(process.milestone_names)
+
+    # -- set-up of an instance --------------------------------------------------
+
+    def calendar_of(self, definition: MilestoneDefinition) -> tuple[str | None, BusinessCalendar]:
+        calendar_id = (
+            definition.calendar
+            or self.process.calendar
+            or self.entitlement.calendar
+            or self.account.calendar
+        )
+        if calendar_id is None:
+            return None, _always_open(self.account.zone)
+        return calendar_id, self.book.calendar(calendar_id)
+
+    def configure(self, instance: _Instance, definition: MilestoneDefinition) -> None:
+        instance.definition = definition
+        instance.calendar_id, instance.calendar = self.calendar_of(definition)
+        statuses = definition.pause_statuses
+        instance.pause_statuses = self.process.pause_statuses if statuses is None else statuses
+        target = definition.target
+        if isinstance(target, BusinessDuration):
+            instance.budget = target.duration
+            instance.due = instance.calendar.add(instance.start, target.duration)
+        else:
+            instance.due = target.due(instance.start, instance.calendar)
+            instance.budget = instance.calendar.elapsed(instance.start, instance.due)
+        instance.pauses = self.pauses_of(instance)
+        self.schedule(instance)
+
+    def pauses_of(self, instance: _Instance) -> Pauses:
+        """The pauses of ``instance`` from the statuses seen so far (the last one open-ended)."""
+        statuses = instance.pause_statuses
+        if not statuses or not self.statuses:
+            return _NO_PAUSES
+        changes = [
+            (at if to_us(at) > instance.start_us else instance.start, status in statuses)
+            for at, status in self.statuses
+        ]
+        return Pauses.from_changes(changes)
+
+    def schedule(self, instance: _Instance) -> None:
+        """Work out the deadline and the warning instants of ``instance``."""
+        calendar, start, pauses = instance.calendar, instance.start, instance.pauses
+        instance.target = deadline_from(calendar, start, instance.due, instance.budget, pauses)
+        instance.target_us = None if instance.target is None else to_us(instance.target)
+        at: list[datetime | None] = []
+        for threshold in instance.definition.warnings:
+            amount = share(instance.budget, threshold)
+            if pauses:
+                at.append(reached_at(calendar, start, amount, pauses))
+            else:
+                at.append(calendar.add(start, amount))
+        instance.warning_at = at
+        instance.warning_us = [None if a is None else to_us(a) for a in at]
+
+    # -- the trail ----------------------------------------------------------------
+
+    def record(
+        self,
+        instance: _Instance,
+        at: datetime,
+        kind: SlaEventKind,
+        reason: str,
+        threshold: float | None = None,
+    ) -> None:
+        self.events.append(
+            SlaEvent(
+                at=at.astimezone(instance.calendar.timezone),
+                kind=kind,
+                case=self.case.id,
+                milestone=instance.name,
+                instance=instance.number,
+                entitlement=self.entitlement.id,
+                reason=reason,
+                threshold=threshold,
+                target=instance.target,
+            )
+        )
+
+    def start(self, name: str, definition: MilestoneDefinition, at: datetime, why: str) -> None:
+        number = sum(1 for i in self.instances if i.name == name) + 1
+        instance = _Instance(name, number, len(self.instances), at)
+        self.configure(instance, definition)
+        self.instances.append(instance)
+        self.open.append(instance)
+        self.record(instance, at, SlaEventKind.STARTED, f"{why}; target {definition.target}")
+        if self.status in instance.pause_statuses:
+            self.record(instance, at, SlaEventKind.PAUSED, f"status {self.status!r}")
+
+    def end(self, instance: _Instance, at: datetime, state: MilestoneState) -> None:
+        instance.ended_at = at
+        instance.state = state
+        self.open.remove(instance)
+
+    # -- replaying ------------------------------------------------------------------
+
+    def run(self, as_of_us: int) -> None:
+        for definition in self.process.milestones_for(self.priority):
+            self.start(definition.name, definition, self.case.opened_at, "case opened")
+        for index, event in enumerate(self.case.history):
+            event_us = to_us(event.at)
+            if event_us > as_of_us:
+                break
+            self.fire_until(event_us, inclusive=False)
+            self.apply(index, event)
+        self.fire_until(as_of_us, inclusive=True)
+
+    def fire_until(self, limit_us: int, *, inclusive: bool) -> None:
+        """Fire the warnings and violations due before ``limit_us`` (or at it), in time order."""
+        while self.open:
+            best: tuple[int, int, int] | None = None
+            chosen: _Instance | None = None
+            for instance in self.open:
+                upcoming = instance.next_event()
+                if upcoming is None:
+                    continue
+                key = (upcoming[0], instance.seq, upcoming[1])
+                if best is None or key < best:
+                    best, chosen = key, instance
+            if chosen is None or best is None:
+                return
+            if best[0] > limit_us or (best[0] == limit_us and not inclusive):
+                return
+            self.fire(chosen, best[0], best[2] == 1)
+
+    def fire(self, instance: _Instance, at_us: int, violation: bool) -> None:
+        own_us = instance.target_us if violation else self._warning_us(instance)
+        late = own_us is not None and at_us > own_us
+        at = self._instant(instance, at_us, violation)
+        suffix = " (reached when re-targeted)" if late else ""
+        if violation:
+            instance.violated = True
+            target = instance.definition.target
+            self.record(
+                instance, at, SlaEventKind.VIOLATED, f"target {target} passed while open{suffix}"
+            )
+            return
+        threshold = instance.definition.warnings[instance.fired]
+        instance.fired += 1
+        self.record(
+            instance,
+            at,
+            SlaEventKind.WARNING,
+            f"{threshold:g} % of {format_duration(instance.budget)} used{suffix}",
+            threshold,
+        )
+
+    @staticmethod
+    def _warning_us(instance: _Instance) -> int:
+        at = instance.warning_us[instance.fired]
+        assert at is not None  # noqa: S101 - only known instants fire
+        return at
+
+    def _instant(self, instance: _Instance, at_us: int, violation: bool) -> datetime:
+        """The datetime of a clock event at ``at_us``: its own instant, or the re-target's."""
+        if violation and at_us == instance.target_us and instance.target is not None:
+            return instance.target
+        if not violation and at_us == self._warning_us(instance):
+            own = instance.warning_at[instance.fired]
+            assert own is not None  # noqa: S101 - only known instants fire
+            return own
+        return instance.since
+
+    def apply(self, index: int, event: CaseEvent) -> None:
+        kind = event.kind
+        if kind is CaseEventKind.STATUS:
+            self.change_status(event)
+        elif kind is CaseEventKind.PRIORITY:
+            self.change_priority(event)
+        elif kind is CaseEventKind.COMPLETED:
+            self.complete(index, event)
+        elif kind is CaseEventKind.REPLY:
+            for definition in self.process.milestones_for(self.priority):
+                if definition.recurrence is Recurrence.INDEPENDENT:
+                    self.start(definition.name, definition, event.at, "customer replied")
+        else:
+            self.close(event)
+
+    def change_status(self, event: CaseEvent) -> None:
+        before, self.status = self.status, event.value
+        self.statuses.append((event.at, event.value))
+        for instance in list(self.open):
+            was, now = before in instance.pause_statuses, event.value in instance.pause_statuses
+            instance.pauses = self.pauses_of(instance)
+            if was == now:
+                continue
+            self.schedule(instance)
+            kind = SlaEventKind.PAUSED if now else SlaEventKind.RESUMED
+            self.record(instance, event.at, kind, f"status {event.value!r}")
+
+    def change_priority(self, event: CaseEvent) -> None:
+        before, self.priority = self.priority, event.value
+        if before == event.value:
+            return
+        at_us = to_us(event.at)
+        change = f"priority {before!r} -> {event.value!r}"
+        for name in self.process.milestone_names:
+            old = self.process.variant(name, before)
+            new = self.process.variant(name, event.value)
+            running = [i for i in self.open if i.name == name]
+            if new is None:
+                for instance in running:
+                    self.end(instance, event.at, MilestoneState.CANCELLED)
+                    self.record(
+                        instance,
+                        event.at,
+                        SlaEventKind.CANCELLED,
+                        f"{change}: the milestone does not apply to {event.value!r}",
+                    )
+            elif old is None:
+                once = new.recurrence is Recurrence.NONE
+                if not (once and name in self.completed):
+                    self.start(name, new, event.at, f"{change}: the milestone applies")
+            elif new is not old:
+                for instance in running:
+                    previous = instance.definition.target
+                    self.configure(instance, new)
+                    instance.since, instance.since_us = event.at, at_us
+                    self.record(
+                        instance,
+                        event.at,
+                        SlaEventKind.RETARGETED,
+                        f"{change}: target {previous} -> {new.target}, from the start "
+                        f"{instance.start.isoformat()}",
+                    )
+
+    def complete(self, index: int, event: CaseEvent) -> None:
+        name = event.value
+        if name not in self.names:
+            raise ModelError(
+                f"Case {self.case.id!r}: history[{index}].value: {name!r} is not a milestone "
+                f"of SLA process {self.process.id!r} (its milestones: "
+                f"{', '.join(repr(n) for n in self.process.milestone_names) or 'none'})",
+                field=f"history[{index}].value",
+                reason=f"{name!r} is not a milestone of SLA process {self.process.id!r}",
+            )
+        at_us = to_us(event.at)
+        for instance in [i for i in self.open if i.name == name]:
+            on_time = not instance.violated and (
+                instance.target_us is None or at_us <= instance.target_us
+            )
+            state = MilestoneState.MET if on_time else MilestoneState.MET_LATE
+            self.end(instance, event.at, state)
+            self.completed.add(name)
+            kind = SlaEventKind.MET if on_time else SlaEventKind.MET_LATE
+            self.record(instance, event.at, kind, "completed")
+            definition = instance.definition
+            if definition.recurrence is Recurrence.SEQUENTIAL:
+                self.start(name, definition, event.at, "the previous instance completed")
+
+    def close(self, event: CaseEvent) -> None:
+        for instance in list(self.open):
+            if instance.violated:
+                self.end(instance, event.at, MilestoneState.VIOLATED)
+                self.record(instance, event.at, SlaEventKind.STOPPED, "case closed while violated")
+            else:
+                self.end(instance, event.at, MilestoneState.CANCELLED)
+                self.record(instance, event.at, SlaEventKind.CANCELLED, "case closed")
+
+    # -- the result -------------------------------------------------------------------
+
+    def status_of(self, instance: _Instance, as_of: datetime) -> MilestoneStatus:
+        calendar, start = instance.calendar, instance.start
+        end = instance.ended_at if instance.ended_at is not None else as_of
+        used = business_elapsed(calendar, start, end, instance.pauses)
+        held = paused_time(calendar, start, end, instance.pauses)
+        budget = instance.budget
+        percent = 100.0 if budget == _ZERO else used / budget * 100
+        state = instance.state
+        if state is None:
+            state = MilestoneState.VIOLATED if instance.violated else MilestoneState.OPEN
+        zone = calendar.timezone
+        return MilestoneStatus(
+            name=instance.name,
+            instance=instance.number,
+            definition=instance.definition,
+            calendar=instance.calendar_id,
+            start=start.astimezone(zone),
+            due=instance.due,
+            target=instance.target,
+            budget=budget,
+            warnings=tuple(
+                Escalation(threshold=threshold, at=at, reached=number < instance.fired)
+                for number, (threshold, at) in enumerate(
+                    zip(instance.definition.warnings, instance.warning_at, strict=True)
+                )
+            ),
+            state=state,
+            ended_at=None if instance.ended_at is None else instance.ended_at.astimezone(zone),
+            business_elapsed=used,
+            paused=held,
+            elapsed=(to_us(end) - instance.start_us) * _US,
+            remaining=budget - used,
+            percent=percent,
+        )
+
+
+def _coverage(
+    case: Case, coverage: Decision | Entitlement, book: CoverageBook
+) -> tuple[Decision | None, Entitlement | None]:
+    if isinstance(coverage, Decision):
+        if coverage.case != case.id:
+            raise ModelError(
+                f"track: decision: the decision is for case {coverage.case!r}, not {case.id!r}",
+                field="decision",
+                reason=f"the decision is for case {coverage.case!r}, not {case.id!r}",
+            )
+        return coverage, coverage.entitlement
+    if isinstance(coverage, Entitlement):
+        if coverage.account != case.account:
+            raise ModelError(
+                f"track: entitlement: {coverage.id!r} belongs to account {coverage.account!r}, "
+                f"not to the case's account {case.account!r}",
+                field="entitlement",
+                reason=f"{coverage.id!r} belongs to account {coverage.account!r}",
+            )
+        return None, coverage
+    raise ModelError(
+        f"track: coverage: {coverage!r} is neither a Decision nor an Entitlement",
+        field="coverage",
+        reason=f"{coverage!r} is neither a Decision nor an Entitlement",
+    )
+
+
+def _replay(
+    case: Case, coverage: Decision | Entitlement, book: CoverageBook, as_of: datetime
+) -> tuple[_Replay | None, Decision | None, Entitlement | None]:
+    """Replay the history up to ``as_of``; None when there is nothing to clock."""
+    as_of_us = to_us(as_of, "as_of")
+    decision, entitlement = _coverage(case, coverage, book)
+    if entitlement is None or entitlement.process is None or as_of_us < to_us(case.opened_at):
+        return None, decision, entitlement
+    replay = _Replay(
+        case,
+        entitlement,
+        book.process(entitlement.process),
+        book,
+        book.account(case.account),
+    )
+    replay.run(as_of_us)
+    return replay, decision, entitlement
+
+
+def track(
+    case: Case, coverage: Decision | Entitlement, book: CoverageBook, *, as_of: datetime
+) -> CaseSla:
+    """Return the SLA of ``case`` as of ``as_of``: every milestone instance and the trail.
+
+    Only the history at or before ``as_of`` counts; replaying with a later
+    ``as_of`` extends the trail without changing what came before.
+
+    Args:
+        case: the case, with its history.
+        coverage: the resolver's decision for the case, or the entitlement
+            whose SLA process applies.
+        book: the coverage book (for the process, the calendars and the account).
+        as_of: the instant to evaluate at (aware); before the case opened,
+            nothing has started.
+
+    Raises:
+        NaiveDatetimeError: ``as_of`` is naive.
+        ModelError: the decision is for another case, the entitlement for
+            another account, or the history completes a milestone the
+            process does not have (the message names ``history[i].value``).
+        UnknownRecordError: the entitlement's process, account or a calendar
+            is not in the book.
+    """
+    replay, decision, entitlement = _replay(case, coverage, book, as_of)
+    covered = decision.covered if decision is not None else True
+    reason = decision.reason if decision is not None else None
+    if replay is None:
+        process = None
+        if entitlement is not None and entitlement.process is not None:
+            process = book.process(entitlement.process)
+        return CaseSla(
+            case=case.id,
+            account=case.account,
+            as_of=as_of,
+            covered=covered,
+            reason=reason,
+            entitlement=entitlement,
+            process=process,
+            priority=case.priority_at(as_of),
+            status=case.status_at(as_of),
+            closed_at=_closed_by(case, as_of),
+            milestones=(),
+            trail=(),
+        )
+    return CaseSla(
+        case=case.id,
+        account=case.account,
+        as_of=as_of,
+        covered=covered,
+        reason=reason,
+        entitlement=entitlement,
+        process=replay.process,
+        priority=replay.priority,
+        status=replay.status,
+        closed_at=_closed_by(case, as_of),
+        milestones=tuple(replay.status_of(i, as_of) for i in replay.instances),
+        trail=tuple(replay.events),
+    )
+
+
+def _closed_by(case: Case, as_of: datetime) -> datetime | None:
+    closed = case.closed_at
+    return closed if closed is not None and to_us(closed) <= to_us(as_of) else None
+
+
+def trail(
+    case: Case, coverage: Decision | Entitlement, book: CoverageBook, *, as_of: datetime
+) -> tuple[SlaEvent, ...]:
+    """Return the audit trail of ``case``'s SLA up to ``as_of``, in time order.
+
+    Exactly ``track(case, coverage, book, as_of=as_of).trail``, without working
+    out the time used. For ``a <= b``, ``trail(..., as_of=a)`` is the prefix of
+    ``trail(..., as_of=b)`` up to ``a``.
+    """
+    replay, _, _ = _replay(case, coverage, book, as_of)
+    return () if replay is None else tuple(replay.events)
+
+
+def replay_events(
+    case: Case, coverage: Decision | Entitlement, book: CoverageBook, as_of: datetime
+) -> list[SlaEvent]:
+    """The trail up to ``as_of`` as a list, for callers that filter it (due actions)."""
+    replay, _, _ = _replay(case, coverage, book, as_of)
+    return [] if replay is None else replay.events

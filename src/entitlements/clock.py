@@ -53,7 +53,8 @@ from zoneinfo import ZoneInfo
 
 from entitlements.book import CoverageBook
 from entitlements.calendar import BusinessCalendar, BusinessHours
-from entitlements.calendar._instants import to_us
+from entitlements.calendar._compiled import CompiledCalendar
+from entitlements.calendar._instants import from_us, to_us
 from entitlements.cases import Case, CaseEvent, CaseEventKind
 from entitlements.errors import ModelError
 from entitlements.models import Account, Entitlement
@@ -81,6 +82,7 @@ __all__ = ["track", "trail"]
 _ZERO = timedelta(0)
 _NO_PAUSES = Pauses()
 _US = timedelta(microseconds=1)
+_DUE = frozenset({SlaEventKind.WARNING, SlaEventKind.VIOLATED})
 
 
 @lru_cache(maxsize=64)
@@ -117,7 +119,6 @@ class _Instance:
         "target",
         "target_us",
         "violated",
-        "warning_at",
         "warning_us",
     )
 
@@ -143,7 +144,6 @@ class _Instance:
         self.budget: timedelta
         self.target: datetime | None
         self.target_us: int | None
-        self.warning_at: list[datetime | None]
         self.warning_us: list[int | None]
 
     def next_event(self) -> tuple[int, int] | None:
@@ -180,6 +180,8 @@ class _Replay:
         self.events: list[SlaEvent] = []
         self.completed: set[str] = set()
         self.names = frozenset(process.milestone_names)
+        # set by due_actions: keep only warnings and violations from this instant on
+        self.due_from: int | None = None
 
     # -- set-up of an instance --------------------------------------------------
 
@@ -225,17 +227,36 @@ class _Replay:
         calendar, start, pauses = instance.calendar, instance.start, instance.pauses
         instance.target = deadline_from(calendar, start, instance.due, instance.budget, pauses)
         instance.target_us = None if instance.target is None else to_us(instance.target)
-        at: list[datetime | None] = []
-        for threshold in instance.definition.warnings:
-            amount = share(instance.budget, threshold)
-            if pauses:
-                at.append(reached_at(calendar, start, amount, pauses))
-            else:
-                at.append(calendar.add(start, amount))
-        instance.warning_at = at
+        thresholds = instance.definition.warnings
+        if not pauses and isinstance(calendar, CompiledCalendar):
+            # the hot path of due actions: whole-µs arithmetic, datetimes only when reported
+            budget_us, start_us = instance.budget // _US, instance.start_us
+            instance.warning_us = [
+                calendar._add_us(start_us, share(instance.budget, t) // _US)
+                if budget_us
+                else start_us
+                for t in thresholds
+            ]
+            return
+        at = (
+            reached_at(calendar, start, share(instance.budget, threshold), pauses)
+            for threshold in thresholds
+        )
         instance.warning_us = [None if a is None else to_us(a) for a in at]
 
+    @staticmethod
+    def warning_instant(instance: _Instance, number: int) -> datetime | None:
+        """The instant of warning ``number`` of ``instance``, in its calendar's zone."""
+        at = instance.warning_us[number]
+        return None if at is None else from_us(at, instance.calendar.timezone)
+
     # -- the trail ----------------------------------------------------------------
+
+    def wants(self, kind: SlaEventKind, at_us: int) -> bool:
+        """Whether an event is kept: always, except when only due actions are collected."""
+        if self.due_from is None:
+            return True
+        return kind in _DUE and at_us >= self.due_from
 
     def record(
         self,
@@ -245,6 +266,8 @@ class _Replay:
         reason: str,
         threshold: float | None = None,
     ) -> None:
+        if self.due_from is not None and kind not in _DUE:
+            return
         self.events.append(
             SlaEvent(
                 at=at.astimezone(instance.calendar.timezone),
@@ -265,6 +288,8 @@ class _Replay:
         self.configure(instance, definition)
         self.instances.append(instance)
         self.open.append(instance)
+        if self.due_from is not None:
+            return
         self.record(instance, at, SlaEventKind.STARTED, f"{why}; target {definition.target}")
         if self.status in instance.pause_statuses:
             self.record(instance, at, SlaEventKind.PAUSED, f"status {self.status!r}")
@@ -308,6 +333,12 @@ class _Replay:
     def fire(self, instance: _Instance, at_us: int, violation: bool) -> None:
         own_us = instance.target_us if violation else self._warning_us(instance)
         late = own_us is not None and at_us > own_us
+        if not self.wants(SlaEventKind.VIOLATED, at_us):
+            if violation:
+                instance.violated = True
+            else:
+                instance.fired += 1
+            return
         at = self._instant(instance, at_us, violation)
         suffix = " (reached when re-targeted)" if late else ""
         if violation:
@@ -338,9 +369,7 @@ class _Replay:
         if violation and at_us == instance.target_us and instance.target is not None:
             return instance.target
         if not violation and at_us == self._warning_us(instance):
-            own = instance.warning_at[instance.fired]
-            assert own is not None  # noqa: S101 - only known instants fire
-            return own
+            return from_us(at_us, instance.calendar.timezone)
         return instance.since
 
     def apply(self, index: int, event: CaseEvent) -> None:
@@ -462,10 +491,12 @@ class _Replay:
             target=instance.target,
             budget=budget,
             warnings=tuple(
-                Escalation(threshold=threshold, at=at, reached=number < instance.fired)
-                for number, (threshold, at) in enumerate(
-                    zip(instance.definition.warnings, instance.warning_at, strict=True)
+                Escalation(
+                    threshold=threshold,
+                    at=self.warning_instant(instance, number),
+                    reached=number < instance.fired,
                 )
+                for number, threshold in enumerate(instance.definition.warnings)
             ),
             state=state,
             ended_at=None if instance.ended_at is None else instance.ended_at.astimezone(zone),
@@ -505,7 +536,11 @@ def _coverage(
 
 
 def _replay(
-    case: Case, coverage: Decision | Entitlement, book: CoverageBook, as_of: datetime
+    case: Case,
+    coverage: Decision | Entitlement,
+    book: CoverageBook,
+    as_of: datetime,
+    due_from: int | None = None,
 ) -> tuple[_Replay | None, Decision | None, Entitlement | None]:
     """Replay the history up to ``as_of``; None when there is nothing to clock."""
     as_of_us = to_us(as_of, "as_of")
@@ -519,6 +554,7 @@ def _replay(
         book,
         book.account(case.account),
     )
+    replay.due_from = due_from
     replay.run(as_of_us)
     return replay, decision, entitlement
 
@@ -602,9 +638,12 @@ def trail(
     return () if replay is None else tuple(replay.events)
 
 
-def replay_events(
-    case: Case, coverage: Decision | Entitlement, book: CoverageBook, as_of: datetime
+def due_events(
+    case: Case, coverage: Decision | Entitlement, book: CoverageBook, start: datetime, end: datetime
 ) -> list[SlaEvent]:
-    """The trail up to ``as_of`` as a list, for callers that filter it (due actions)."""
-    replay, _, _ = _replay(case, coverage, book, as_of)
+    """The warnings and violations of the trail up to ``end`` that fall at or after ``start``.
+
+    Exactly those of :func:`trail` (``as_of=end``), without building the others.
+    """
+    replay, _, _ = _replay(case, coverage, book, end, to_us(start, "start"))
     return [] if replay is None else replay.events

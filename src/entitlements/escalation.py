@@ -14,14 +14,12 @@ from datetime import datetime
 from entitlements.book import CoverageBook
 from entitlements.calendar._instants import to_us
 from entitlements.cases import Case
-from entitlements.clock import replay_events
+from entitlements.clock import due_events
 from entitlements.errors import ModelError
 from entitlements.resolver import Decision, resolve
 from entitlements.sla import SlaEvent, SlaEventKind
 
 __all__ = ["due_actions"]
-
-_DUE = (SlaEventKind.WARNING, SlaEventKind.VIOLATED)
 
 
 def due_actions(
@@ -75,11 +73,9 @@ def due_actions(
             decision = resolve(case, book)
         if not decision.covered:
             continue
-        for event in replay_events(case, decision, book, end):
-            if event.kind not in _DUE:
-                continue
+        for event in due_events(case, decision, book, start, end):
             at_us = to_us(event.at)
-            if start_us <= at_us < end_us:
+            if at_us < end_us:
                 order = 0 if event.kind is SlaEventKind.WARNING else 1
                 found.append(((at_us, case.id, event.milestone, event.instance, order), event))
     found.sort(key=lambda item: item[0])

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 
 from attrs import field, frozen
 
-from entitlements.calendar import BusinessCalendar
+from entitlements.calendar import BusinessCalendar, BusinessHours
 from entitlements.calendar._hours import format_clock, parse_clock, time_to_us
 from entitlements.calendar._instants import US_PER_DAY, from_us, to_us, wall_us
 from entitlements.calendar._zone import ZoneTimeline
@@ -128,7 +128,7 @@ def _business_days_due(
     to_us(start, "start")  # reject naive or non-datetime values with the library's errors
     local = start.astimezone(calendar.timezone)
     day = local.date()
-    if (cutoff is not None and local.time() > cutoff) or not calendar.day_hours(day):
+    if (cutoff is not None and local.time() > cutoff) or not _opens_on(calendar, day):
         day = _next_business_day(calendar, day)  # counts as received on the next business day
     for _ in range(n):
         day = _next_business_day(calendar, day)
@@ -137,10 +137,20 @@ def _business_days_due(
     return _local_instant(calendar, day, by)
 
 
+def _opens_on(calendar: BusinessCalendar, day: date) -> bool:
+    """Whether ``day`` is a business day (a local date with open time of its own)."""
+    if isinstance(calendar, BusinessHours):  # fast path: its compiled day table, no datetimes
+        ordinal, table = day.toordinal(), calendar._days
+        if day.year not in table.years:
+            calendar._cover_days(ordinal, ordinal)
+        return ordinal in table.pieces
+    return bool(calendar.day_hours(day))
+
+
 def _next_business_day(calendar: BusinessCalendar, day: date) -> date:
     for offset in range(1, _MAX_DAYS_AHEAD + 1):
         candidate = day + timedelta(days=offset)
-        if calendar.day_hours(candidate):
+        if _opens_on(calendar, candidate):
             return candidate
     raise NoBusinessTimeError(
         f"no business day within {_MAX_DAYS_AHEAD} days after {day.isoformat()}"

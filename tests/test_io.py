@@ -737,6 +737,7 @@ def test_cases_round_trip_through_json_and_csv(tmp_path):
         "priority": "",
         "opened_at": "2025-07-04T00:00:00+00:00",
         "worked": "0m",
+        "history": [],
     }
 
 

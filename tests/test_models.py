@@ -77,7 +77,7 @@ def test_defaults_are_the_documented_ones():
         ),
         (
             lambda: ServiceContract(id="SC-1", account="A", start=JAN1, end=DEC31, status="live"),
-            "ServiceContract 'SC-1': status: 'live' is not a contractstatus (one of 'draft',",
+            "ServiceContract 'SC-1': status: 'live' is not a contract status (one of 'draft',",
         ),
         (
             lambda: ServiceContract(id="SC-1", account="A", start=JAN1, end=DEC31, renews="SC-1"),

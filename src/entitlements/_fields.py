@@ -7,6 +7,7 @@ names the record, its id when known, the field and the offending value, e.g.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -104,7 +105,7 @@ def check_enum(kind: type[E]) -> Any:
 
     def check(instance: object, attribute: Attribute[Any], value: object) -> None:
         if not isinstance(value, kind):
-            noun = kind.__name__.lower()
+            noun = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", kind.__name__).lower()  # "contract status"
             raise fail(instance, attribute.name, f"{value!r} is not a {noun} (one of {choices})")
 
     return check

@@ -28,7 +28,7 @@ from cattrs import Converter
 from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from entitlements.cases import Case
+from entitlements.cases import Case, CaseEvent, CaseEventKind
 from entitlements.errors import EntitlementsError, TargetError
 from entitlements.io._issues import BadValueError, show
 from entitlements.models import (
@@ -71,6 +71,7 @@ RECORDS: tuple[type[Any], ...] = (
     SlaProcess,
     MilestoneDefinition,
     Case,
+    CaseEvent,
 )
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -82,6 +83,7 @@ _NOUNS: dict[type[Enum], str] = {
     Channel: "channel",
     ContractStatus: "contract status",
     Recurrence: "recurrence",
+    CaseEventKind: "case event kind",
 }
 _OPTIONAL_STRINGS = frozenset[str] | None
 

@@ -30,8 +30,9 @@ left open at the end of the file, is an error. Columns may come in any
 order. An unknown or repeated column, a missing
 required column, a row with more or fewer cells than the header, and an
 unknown ``.csv`` or ``.json`` file in the folder (a misspelled
-``contract.csv`` would otherwise be ignored) are errors; ``cases.csv`` and
-``cases.json`` are left alone. Blank lines are skipped. Problems are located
+``contract.csv`` would otherwise be ignored) are errors; ``cases.csv``, its
+``cases_events.csv`` and ``cases.json`` are left alone. Blank lines are
+skipped. Problems are located
 as ``contracts.csv line 14, column end: ...``, where the line is the physical
 line on which the record starts (the header is line 1), and
 ``processes.json: $[0].milestones[1].target: ...`` in the JSON files.
@@ -86,7 +87,7 @@ _FILES = (
     "processes.json",
     "calendars.json",
 )
-_IGNORED = frozenset({"cases.csv", "cases.json"})
+_IGNORED = frozenset({"cases.csv", "cases_events.csv", "cases.json"})
 
 
 def required_columns(kind: type[Any]) -> frozenset[str]:

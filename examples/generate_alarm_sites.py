@@ -35,6 +35,7 @@ from entitlements import (
     Asset,
     BusinessHours,
     Case,
+    CaseEvent,
     ContractLineItem,
     CoverageBook,
     Entitlement,
@@ -242,26 +243,71 @@ def generate_book(sites: int = 2500, seed: int = 2025) -> CoverageBook:
 def cases() -> list[Case]:
     """The sample cases: each one a story of the four story customers (times in New York)."""
 
-    def case(id: str, account: str, site: str, channel: str, priority: str, opened: str) -> Case:
-        local = datetime.fromisoformat(opened).replace(tzinfo=NEW_YORK)
+    def at(local: str) -> datetime:
+        return datetime.fromisoformat(local).replace(tzinfo=NEW_YORK)
+
+    def case(
+        id: str,
+        account: str,
+        site: str,
+        channel: str,
+        priority: str,
+        opened: str,
+        *history: tuple[str, str, str],
+    ) -> Case:
         return Case(
             id=id,
             account=account,
             asset=site,
             channel=channel,
             priority=priority,
-            opened_at=local,
+            opened_at=at(opened),
+            history=[
+                CaseEvent(at=at(when), kind=kind, value=value) for when, kind, value in history
+            ],
         )
 
     return [
         # Platinum site, motion sensor fault, Thursday before Independence Day: 2h on-site.
-        case("ALM-1001", "ACC-0001", "SITE-00001", "phone", "P1", "2025-07-03 16:10"),
+        # Answered in 10 minutes, technician on site at 17:55 (due 18:10): both met.
+        case(
+            "ALM-1001",
+            "ACC-0001",
+            "SITE-00001",
+            "phone",
+            "P1",
+            "2025-07-03 16:10",
+            ("2025-07-03 16:20", "completed", "First Response"),
+            ("2025-07-03 17:55", "completed", "On-site Arrival"),
+            ("2025-07-03 18:30", "closed", ""),
+        ),
         # The same call a day after the contract ended (31 December 2025): expired.
         case("ALM-1002", "ACC-0001", "SITE-00001", "phone", "P1", "2026-01-01 16:10"),
         # Platinum by email at 02:00 on a Sunday: the 24x7 clock runs.
-        case("ALM-1003", "ACC-0001", "SITE-00003", "email", "P2", "2025-10-12 02:00"),
+        # The customer must send the gate code: waiting 02:30-03:40 moves the 04:00
+        # on-site deadline to 05:10, so the 04:55 arrival is met.
+        case(
+            "ALM-1003",
+            "ACC-0001",
+            "SITE-00003",
+            "email",
+            "P2",
+            "2025-10-12 02:00",
+            ("2025-10-12 02:12", "completed", "First Response"),
+            ("2025-10-12 02:30", "status", "waiting on customer"),
+            ("2025-10-12 03:40", "status", "in progress"),
+            ("2025-10-12 04:55", "completed", "On-site Arrival"),
+        ),
         # Standard site, Friday evening before Labor Day: on-site by Tuesday's close.
-        case("ALM-1004", "ACC-0001", "SITE-00005", "phone", "P2", "2025-08-29 18:30"),
+        case(
+            "ALM-1004",
+            "ACC-0001",
+            "SITE-00005",
+            "phone",
+            "P2",
+            "2025-08-29 18:30",
+            ("2025-09-02 15:30", "completed", "On-site Arrival"),
+        ),
         # Standard does not include chat.
         case("ALM-1005", "ACC-0001", "SITE-00006", "chat", "P3", "2025-08-29 18:45"),
         # A site the firm has never heard of.
@@ -269,12 +315,38 @@ def cases() -> list[Case]:
         # The school district calls before its contract starts on 1 September.
         case("ALM-1007", "ACC-0002", "SITE-00011", "phone", "P2", "2025-08-20 10:00"),
         # ... and after: covered by Standard.
-        case("ALM-1008", "ACC-0002", "SITE-00012", "on-site", "P2", "2025-09-15 07:45"),
+        # The technician comes on Wednesday morning: met late (due Tuesday 17:00).
+        case(
+            "ALM-1008",
+            "ACC-0002",
+            "SITE-00012",
+            "on-site",
+            "P2",
+            "2025-09-15 07:45",
+            ("2025-09-17 10:00", "completed", "On-site Arrival"),
+        ),
         # The storage company's contract is suspended.
         case("ALM-1009", "ACC-0003", "SITE-00017", "phone", "P1", "2025-06-10 22:05"),
         # Corner Shops' uncovered site: the free Basic tier answers on the web ...
-        case("ALM-1010", "ACC-0004", "SITE-00024", "web", "P3", "2025-05-06 11:00"),
-        case("ALM-1011", "ACC-0004", "SITE-00025", "email", "P3", "2025-06-17 14:30"),
+        case(
+            "ALM-1010",
+            "ACC-0004",
+            "SITE-00024",
+            "web",
+            "P3",
+            "2025-05-06 11:00",
+            ("2025-05-07 10:00", "completed", "First Response"),
+        ),
+        # Nobody answers within 3 business days; closing the case later leaves it violated.
+        case(
+            "ALM-1011",
+            "ACC-0004",
+            "SITE-00025",
+            "email",
+            "P3",
+            "2025-06-17 14:30",
+            ("2025-06-30 09:00", "closed", ""),
+        ),
         # ... twice a year: the third request finds the allowance used up.
         case("ALM-1012", "ACC-0004", "SITE-00024", "web", "P3", "2025-07-08 09:15"),
         # Basic does not cover phone calls.

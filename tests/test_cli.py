@@ -66,6 +66,44 @@ def test_demo_tells_each_bundled_story_with_its_decisions(capsys: pytest.Capture
     assert "13 cases: 6 covered; not covered: renew 1, upsell 3, deny 3" in out
 
 
+def test_demo_shows_each_milestone_state_from_the_case_history(
+    capsys: pytest.CaptureFixture[str],
+):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    # the alarm story's cases end with ALM-1002 opening on 1 January 2026
+    assert "milestone states as of 2026-01-01T16:10:00-05:00" in out
+    platinum = _following(out, "ALM-1001")
+    assert [row.split()[-1] for row in platinum] == ["met", "met"]
+    # waiting on the customer for 70 minutes moves the on-site deadline from 04:00 to 05:10
+    gate_code = _following(out, "ALM-1003")
+    assert gate_code[1].split()[-4:] == ["2025-10-12", "05:10", "EDT", "met"]
+    assert _line(out, "ALM-1008").endswith("2025-09-16 17:00 EDT  met late")
+    assert _line(out, "ALM-1011").endswith("violated")  # closed unanswered: stays violated
+
+
+def test_demo_as_of_an_earlier_instant(capsys: pytest.CaptureFixture[str]):
+    assert main(["demo", "--as-of", "2025-07-03T17:00:00-04:00"]) == 0
+    out = capsys.readouterr().out
+    platinum = _following(out, "ALM-1001")
+    # first response met at 16:20; the technician (17:55) is not there yet
+    assert [row.split()[-1] for row in platinum] == ["met", "open"]
+    # the Standard case of 29 August has not opened yet: nothing has started
+    assert _line(out, "ALM-1004").endswith("(not open yet)")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("yesterday", "--as-of: 'yesterday' is not an ISO 8601 date and time"),
+        ("2025-07-03T17:00", "--as-of: '2025-07-03T17:00' has no UTC offset"),
+    ],
+)
+def test_a_bad_as_of_exits_2(value: str, message: str, capsys: pytest.CaptureFixture[str]):
+    assert main(["demo", "--as-of", value]) == 2
+    assert message in capsys.readouterr().err
+
+
 def _copy(name: str, tmp_path: Path) -> Path:
     target = tmp_path / name
     shutil.copytree(EXAMPLES / name, target)
@@ -265,7 +303,8 @@ def test_demo_on_a_book_without_processes_or_calendars(
     assert main(["demo", "--data", str(_own_book(tmp_path, {}, None))]) == 0
     out = capsys.readouterr().out
     assert "(no SLA process)" in _line(out, "C1")
-    assert "(no calendar)" in _line(out, "C2")
+    # no calendar anywhere: the milestone runs 24x7 in the account's zone (London)
+    assert _line(out, "C2").split()[-5:] == ["Reply", "2025-06-02", "11:00", "BST", "open"]
     assert "(none for this priority)" in _line(out, "C3")
     unknown = _line(out, "C4")
     assert "2025-06-02 09:00 UTC+01:00" in unknown  # no account, no zone: the offset as given
@@ -278,7 +317,7 @@ def test_a_calendar_without_open_time_exits_2_naming_the_case_and_milestone(
     closed = {"closed": {"timezone": "UTC", "week": {}}}
     assert main(["demo", "--data", str(_own_book(tmp_path, closed, "closed"))]) == 2
     err = capsys.readouterr().err
-    assert "case 'C2': milestone 'Reply' of process 'p': " in err
+    assert "case 'C2': milestone 'Reply' of process 'p', calendar 'closed': " in err
     assert "no open time" in err
 
 

@@ -3,7 +3,9 @@
 ``entitlements demo`` resolves the cases of the bundled example stories
 against their coverage books and prints one table per story: for each case,
 whether it is covered, by which entitlement or why not (the reason code and
-the suggested action), and the deadlines of the milestones that apply to it.
+the suggested action), and the deadline and state of each of its milestones
+as of the last instant the story's cases know of (or ``--as-of``), replaying
+their history (completions, pauses, priority changes, closure).
 The stories are an alarm company's Platinum and Standard sites, a hospital's
 imaging devices covered component by component, and a marine dealer's vessel
 warranties; their data is ``examples/data`` of the repository, shipped in the
@@ -27,7 +29,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -36,6 +38,7 @@ from attrs import frozen
 from entitlements import __version__
 from entitlements.book import CoverageBook
 from entitlements.cases import Case
+from entitlements.clock import track
 from entitlements.errors import EntitlementsError, LoadError, UnknownRecordError
 from entitlements.io import load_book, load_cases
 from entitlements.ledger import resolve_all
@@ -75,6 +78,7 @@ _COLUMNS = (
     "action",
     "milestone",
     "due",
+    "state",
 )
 
 
@@ -178,29 +182,37 @@ def _outcome(decision: Decision) -> tuple[str, str]:
     return reason, decision.action.value if decision.action is not None else ""
 
 
-def _milestones(decision: Decision, case: Case, book: CoverageBook) -> list[tuple[str, str]]:
-    """The milestones that apply to a covered case and their deadlines."""
+def _milestones(
+    decision: Decision, case: Case, book: CoverageBook, as_of: datetime
+) -> list[tuple[str, str, str]]:
+    """Each milestone instance of a covered case: its name, deadline and state as of ``as_of``."""
     if decision.process is None:
-        return [("(no SLA process)", "")]
-    deadlines = []
-    for milestone in decision.process.milestones_for(case.priority):
-        calendar_id = milestone.calendar or decision.calendar
-        if calendar_id is None:
-            deadlines.append((milestone.name, "(no calendar)"))
-            continue
-        try:
-            due = milestone.target.due(case.opened_at, book.calendar(calendar_id))
-        except EntitlementsError as error:
-            raise _InputError(
-                f"case {case.id!r}: milestone {milestone.name!r} of process"
-                f" {decision.process.id!r}: {error}"
-            ) from None
-        deadlines.append((milestone.name, _when(due)))
-    return deadlines or [("(none for this priority)", "")]
+        return [("(no SLA process)", "", "")]
+    if as_of.astimezone(UTC) < case.opened_at.astimezone(UTC):
+        return [("(not open yet)", "", "")]
+    try:
+        sla = track(case, decision, book, as_of=as_of)
+    except EntitlementsError as error:
+        raise _InputError(f"case {case.id!r}: {error}") from None
+    rows = []
+    for milestone in sla.milestones:
+        name = (
+            milestone.name if milestone.instance == 1 else f"{milestone.name} #{milestone.instance}"
+        )
+        due = _when(milestone.target) if milestone.target is not None else "(paused)"
+        rows.append((name, due, milestone.state.value))
+    return rows or [("(none for this priority)", "", "")]
+
+
+def _latest(cases: list[Case]) -> datetime:
+    """The last instant the cases know of: their last opening or history event."""
+    instants = [case.opened_at for case in cases]
+    instants += [case.history[-1].at for case in cases if case.history]
+    return max(instants, key=lambda instant: instant.astimezone(UTC))
 
 
 def _rows(
-    book: CoverageBook, cases: list[Case], source: Path
+    book: CoverageBook, cases: list[Case], source: Path, as_of: datetime
 ) -> tuple[list[list[str]], Counter[str]]:
     if not cases:
         return [], Counter()
@@ -226,10 +238,10 @@ def _rows(
         ]
         tally["covered" if decision.covered else action] += 1
         if not decision.covered:
-            rows.append([*head, "", ""])
+            rows.append([*head, "", "", ""])
             continue
-        for index, (milestone, due) in enumerate(_milestones(decision, case, book)):
-            rows.append([*(head if index == 0 else [""] * len(head)), milestone, due])
+        for index, milestone in enumerate(_milestones(decision, case, book, as_of)):
+            rows.append([*(head if index == 0 else [""] * len(head)), *milestone])
     return rows, tally
 
 
@@ -245,8 +257,9 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _tell(story: _Story) -> None:
+def _tell(story: _Story, as_of: datetime | None) -> None:
     book, cases = _load(story)
+    when = as_of if as_of is not None else (_latest(cases) if cases else None)
     print(story.title)
     sizes = ", ".join(
         _count(len(records), noun)
@@ -256,8 +269,12 @@ def _tell(story: _Story) -> None:
             (book.entitlements, "entitlement"),
         )
     )
-    print(f"book: {story.book.name} ({sizes}); cases: {story.cases.name}, in the order opened\n")
-    rows, tally = _rows(book, cases, story.cases)
+    print(f"book: {story.book.name} ({sizes}); cases: {story.cases.name}, in the order opened")
+    if when is None:
+        print("(no cases)\n")
+        return
+    print(f"milestone states as of {when.isoformat()}\n")
+    rows, tally = _rows(book, cases, story.cases, when)
     if not rows:
         print("(no cases)\n")
         return
@@ -270,9 +287,24 @@ def _tell(story: _Story) -> None:
     )
 
 
+def _as_of(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        raise _InputError(f"--as-of: {text!r} is not an ISO 8601 date and time") from None
+    if instant.utcoffset() is None:
+        raise _InputError(
+            f"--as-of: {text!r} has no UTC offset; write it like 2025-07-03T18:00:00-04:00"
+        )
+    return instant
+
+
 def _demo(arguments: argparse.Namespace) -> int:
+    as_of = _as_of(arguments.as_of)
     for story in _stories(arguments):
-        _tell(story)
+        _tell(story, as_of)
     return 0
 
 
@@ -289,7 +321,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         " their coverage and deadlines",
         description="Resolve support cases against a coverage book, in the order they were"
         " opened, and print for each case whether it is covered, by which entitlement or why"
-        " not (reason and suggested action), and the deadlines of its milestones. Without"
+        " not (reason and suggested action), and the deadline and state of each milestone,"
+        " replaying the cases' history (completions, pauses, closure). Without"
         " --data, runs the bundled example stories.",
     )
     demo.add_argument(
@@ -302,6 +335,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--cases",
         metavar="FILE",
         help="the cases file (.json or .csv) to use instead of the one beside --data",
+    )
+    demo.add_argument(
+        "--as-of",
+        metavar="WHEN",
+        help="the instant milestone states are shown at (ISO 8601 with a UTC offset);"
+        " default: the last opening or history event of the story's cases",
     )
     demo.set_defaults(run=_demo)
     arguments = parser.parse_args(argv)

@@ -56,7 +56,7 @@ from entitlements.calendar import BusinessCalendar, BusinessHours
 from entitlements.calendar._compiled import CompiledCalendar
 from entitlements.calendar._instants import from_us, to_us
 from entitlements.cases import Case, CaseEvent, CaseEventKind
-from entitlements.errors import ModelError
+from entitlements.errors import CalendarRangeError, ModelError, NoBusinessTimeError
 from entitlements.models import Account, Entitlement
 from entitlements.pausing import (
     Pauses,
@@ -202,14 +202,27 @@ class _Replay:
         statuses = definition.pause_statuses
         instance.pause_statuses = self.process.pause_statuses if statuses is None else statuses
         target = definition.target
-        if isinstance(target, BusinessDuration):
-            instance.budget = target.duration
-            instance.due = instance.calendar.add(instance.start, target.duration)
-        else:
-            instance.due = target.due(instance.start, instance.calendar)
-            instance.budget = instance.calendar.elapsed(instance.start, instance.due)
+        try:
+            if isinstance(target, BusinessDuration):
+                instance.budget = target.duration
+                instance.due = instance.calendar.add(instance.start, target.duration)
+            else:
+                instance.due = target.due(instance.start, instance.calendar)
+                instance.budget = instance.calendar.elapsed(instance.start, instance.due)
+        except (NoBusinessTimeError, CalendarRangeError) as error:
+            raise self.located(error, instance) from error
         instance.pauses = self.pauses_of(instance)
         self.schedule(instance)
+
+    def located(
+        self, error: NoBusinessTimeError | CalendarRangeError, instance: _Instance
+    ) -> NoBusinessTimeError | CalendarRangeError:
+        """The same error, saying which case, milestone, process and calendar it came from."""
+        calendar = repr(instance.calendar_id) if instance.calendar_id else "(always open)"
+        return type(error)(
+            f"case {self.case.id!r}: milestone {instance.name!r} of process "
+            f"{self.process.id!r}, calendar {calendar}: {error}"
+        )
 
     def pauses_of(self, instance: _Instance) -> Pauses:
         """The pauses of ``instance`` from the statuses seen so far (the last one open-ended)."""
@@ -224,6 +237,12 @@ class _Replay:
 
     def schedule(self, instance: _Instance) -> None:
         """Work out the deadline and the warning instants of ``instance``."""
+        try:
+            self._schedule(instance)
+        except (NoBusinessTimeError, CalendarRangeError) as error:
+            raise self.located(error, instance) from error
+
+    def _schedule(self, instance: _Instance) -> None:
         calendar, start, pauses = instance.calendar, instance.start, instance.pauses
         instance.target = deadline_from(calendar, start, instance.due, instance.budget, pauses)
         instance.target_us = None if instance.target is None else to_us(instance.target)

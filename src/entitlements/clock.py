@@ -26,9 +26,13 @@ The rules (docs/milestones.md has them with examples):
 * **Priority change.** Open instances switch to the new priority's variant and
   are re-targeted from their original start (the trail records it); warnings
   and violations that the new target puts in the past fire at the change.
-  Instances of milestones that do not apply to the new priority are cancelled;
+  Instances of milestones that do not apply to the new priority are cancelled
+  (or stopped, staying violated, if already violated);
   milestones that apply only from the new priority start at the change (a
-  once-per-case milestone only if it was never completed).
+  once-per-case milestone only if it was never completed). A warning already
+  given is not given again, unless the new target puts its instant after the
+  change. The new variant's pause statuses apply from the instance's start,
+  like its target.
 * **Recurrence.** ``none``: one instance per case. ``independent``: the case
   opening and every customer reply start an instance. ``sequential``: when an
   instance completes, the next starts at once.
@@ -429,30 +433,40 @@ class _Replay:
             new = self.process.variant(name, event.value)
             running = [i for i in self.open if i.name == name]
             if new is None:
+                reason = f"{change}: the milestone does not apply to {event.value!r}"
                 for instance in running:
-                    self.end(instance, event.at, MilestoneState.CANCELLED)
-                    self.record(
-                        instance,
-                        event.at,
-                        SlaEventKind.CANCELLED,
-                        f"{change}: the milestone does not apply to {event.value!r}",
-                    )
+                    self.stop(instance, event.at, reason)
             elif old is None:
                 once = new.recurrence is Recurrence.NONE
                 if not (once and name in self.completed):
                     self.start(name, new, event.at, f"{change}: the milestone applies")
             elif new is not old:
                 for instance in running:
-                    previous = instance.definition.target
-                    self.configure(instance, new)
-                    instance.since, instance.since_us = event.at, at_us
-                    self.record(
-                        instance,
-                        event.at,
-                        SlaEventKind.RETARGETED,
-                        f"{change}: target {previous} -> {new.target}, from the start "
-                        f"{instance.start.isoformat()}",
-                    )
+                    self.retarget(instance, new, event.at, at_us, change)
+
+    def retarget(
+        self, instance: _Instance, new: MilestoneDefinition, at: datetime, at_us: int, change: str
+    ) -> None:
+        """Switch ``instance`` to variant ``new``, re-targeted from its original start."""
+        previous = instance.definition
+        was_paused = self.status in instance.pause_statuses
+        self.configure(instance, new)
+        instance.since, instance.since_us = at, at_us
+        # Warnings already given stay given, unless the new target puts them later:
+        # those are given again when the new instant comes.
+        due = sum(1 for w in instance.warning_us if w is not None and w <= at_us)
+        instance.fired = min(instance.fired, due)
+        self.record(
+            instance,
+            at,
+            SlaEventKind.RETARGETED,
+            f"{change}: target {previous.target} -> {new.target}, from the start "
+            f"{instance.start.isoformat()}",
+        )
+        now_paused = self.status in instance.pause_statuses
+        if now_paused != was_paused:
+            kind = SlaEventKind.PAUSED if now_paused else SlaEventKind.RESUMED
+            self.record(instance, at, kind, f"status {self.status!r} under the new target")
 
     def complete(self, index: int, event: CaseEvent) -> None:
         name = event.value
@@ -480,12 +494,16 @@ class _Replay:
 
     def close(self, event: CaseEvent) -> None:
         for instance in list(self.open):
-            if instance.violated:
-                self.end(instance, event.at, MilestoneState.VIOLATED)
-                self.record(instance, event.at, SlaEventKind.STOPPED, "case closed while violated")
-            else:
-                self.end(instance, event.at, MilestoneState.CANCELLED)
-                self.record(instance, event.at, SlaEventKind.CANCELLED, "case closed")
+            self.stop(instance, event.at, "case closed")
+
+    def stop(self, instance: _Instance, at: datetime, reason: str) -> None:
+        """End ``instance`` without completing it: cancelled, or stopped if already violated."""
+        if instance.violated:
+            self.end(instance, at, MilestoneState.VIOLATED)
+            self.record(instance, at, SlaEventKind.STOPPED, f"{reason}; it stays violated")
+        else:
+            self.end(instance, at, MilestoneState.CANCELLED)
+            self.record(instance, at, SlaEventKind.CANCELLED, reason)
 
     # -- the result -------------------------------------------------------------------
 

@@ -750,6 +750,26 @@ def test_a_priority_change_stops_a_violated_instance_that_no_longer_applies():
     )
 
 
+def test_a_violated_instance_gets_no_more_warnings_after_a_longer_re_target():
+    # P1 (1h) is violated at 11:00; at 11:30 P3 (8h) moves the deadline to 18:00, but the
+    # breach stands and the 8h target's 50/75/90 % instants (14:00, 16:00, 17:12) page nobody.
+    the_book = book(
+        ms(target="1h", priorities=["P1"], warnings=[50, 75, 90]),
+        ms(target="8h", priorities=["P3"], warnings=[50, 75, 90]),
+    )
+    the_case = case(priority(ny(2025, 6, 2, 11, 30), "P3"))
+    result = sla(the_case, the_book, ny(2025, 6, 2, 19, 0))
+    assert only(result).state is MilestoneState.VIOLATED
+    assert [kind for _, _, _, kind in steps(result)] == [
+        "started",
+        "warning",
+        "warning",
+        "warning",
+        "violated",
+        "re-targeted",
+    ]
+
+
 def test_a_change_to_the_same_priority_or_within_one_definition_does_nothing():
     the_book = book(ms(priorities=["P1", "P2"]))
     same_priority = case(priority(ny(2025, 6, 2, 10, 30), "P1"))

@@ -152,10 +152,12 @@ class _Instance:
 
     def next_event(self) -> tuple[int, int] | None:
         """``(instant in µs, 0 for a warning / 1 for a violation)`` of its next clock event."""
+        if self.violated:
+            return None  # a breach needs no more warnings
         if self.fired < len(self.warning_us):
             at = self.warning_us[self.fired]
             return None if at is None else (max(at, self.since_us), 0)
-        if self.violated or self.target_us is None:
+        if self.target_us is None:
             return None
         return (max(self.target_us, self.since_us), 1)
 

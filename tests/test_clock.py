@@ -712,13 +712,27 @@ def test_a_completed_once_per_case_milestone_is_not_restarted_by_a_priority_chan
     )
     result = sla(completed, the_book, ny(2025, 6, 2, 13, 0))
     assert [(m.instance, m.state) for m in result.milestones] == [(1, MilestoneState.MET)]
-    # Cancelled rather than completed, it starts again as a second instance.
+    # Cancelled rather than completed, it starts again as a second instance at the change,
+    # counting from its first start (10:00): still due at 14:00, no fresh deadline.
     cancelled = case(priority(ny(2025, 6, 2, 11, 0), "P2"), priority(ny(2025, 6, 2, 12, 0), "P1"))
     result = sla(cancelled, the_book, ny(2025, 6, 2, 13, 0))
-    assert [(m.instance, m.start, m.state) for m in result.milestones] == [
-        (1, MON, MilestoneState.CANCELLED),
-        (2, ny(2025, 6, 2, 12, 0), MilestoneState.OPEN),
+    assert [(m.instance, m.start, m.target, m.state) for m in result.milestones] == [
+        (1, MON, ny(2025, 6, 2, 14, 0), MilestoneState.CANCELLED),
+        (2, MON, ny(2025, 6, 2, 14, 0), MilestoneState.OPEN),
     ]
+    restarted = [e for e in result.trail if e.instance == 2]
+    assert [(e.at, e.kind.value) for e in restarted] == [(ny(2025, 6, 2, 12, 0), "started")]
+    assert restarted[0].reason == (
+        "priority 'P2' -> 'P1': the milestone applies again, from its first start "
+        "2025-06-02T10:00:00-04:00; target 4h"
+    )
+
+
+def test_a_once_per_case_milestone_stopped_while_violated_does_not_start_again():
+    the_book = book(ms("On-site", "1h", priorities=["P1"]))
+    flapped = case(priority(ny(2025, 6, 2, 11, 30), "P2"), priority(ny(2025, 6, 2, 12, 0), "P1"))
+    result = sla(flapped, the_book, ny(2025, 6, 2, 13, 0))
+    assert [(m.instance, m.state) for m in result.milestones] == [(1, MilestoneState.VIOLATED)]
 
 
 def test_a_variant_with_its_own_calendar_re_targets_on_that_calendar():

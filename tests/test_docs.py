@@ -33,6 +33,7 @@ REQUIRED_PAGES = (
     "calendar.md",
     "targets.md",
     "coverage.md",
+    "milestones.md",
     "loading.md",
     "errors.md",
 )

@@ -28,10 +28,12 @@ The rules (docs/milestones.md has them with examples):
   and violations that the new target puts in the past fire at the change.
   Instances of milestones that do not apply to the new priority are cancelled
   (or stopped, staying violated, if already violated);
-  milestones that apply only from the new priority start at the change (a
-  once-per-case milestone only if it was never completed). A warning already
-  given is not given again, unless the new target puts its instant after the
-  change. The new variant's pause statuses apply from the instance's start,
+  milestones that apply only from the new priority start at the change. A
+  once-per-case milestone that already had an instance starts again only if
+  that instance was cancelled, and then counts from its first start, so that
+  changing the priority back and forth never buys a fresh deadline. A warning
+  threshold already given is not given again, unless the new target puts its
+  instant after the change. The new variant's pause statuses apply from the instance's start,
   like its target.
 * **Recurrence.** ``none``: one instance per case. ``independent``: the case
   opening and every customer reply start an instance. ``sequential``: when an
@@ -43,7 +45,7 @@ The rules (docs/milestones.md has them with examples):
   cancelled, violated ones stay violated and their clock stops.
 * **Violation.** An instance still open at its deadline is violated from that
   instant on; it stays violated until completed (met late), even if a later
-  re-target moves the deadline.
+  re-target moves the deadline, and it gives no more warnings.
 * **Same instant.** Events at one instant apply in the order given, and before
   any warning or violation at that instant: a milestone completed exactly at
   its deadline is met.
@@ -110,6 +112,7 @@ class _Instance:
         "due",
         "ended_at",
         "fired",
+        "given",
         "name",
         "number",
         "pause_statuses",
@@ -134,7 +137,8 @@ class _Instance:
         self.start_us = to_us(start)
         self.since = start  # the start, or the last re-target: no clock event fires before it
         self.since_us = self.start_us
-        self.fired = 0
+        self.fired = 0  # the index of the next warning to give: those before it are given
+        self.given: set[float] = set()  # the thresholds given so far
         self.violated = False
         self.ended_at: datetime | None = None
         self.state: MilestoneState | None = None
@@ -184,7 +188,6 @@ class _Replay:
         self.instances: list[_Instance] = []
         self.open: list[_Instance] = []
         self.events: list[SlaEvent] = []
-        self.completed: set[str] = set()
         self.names = frozenset(process.milestone_names)
         # set by due_actions: keep only warnings and violations from this instant on
         self.due_from: int | None = None
@@ -307,9 +310,18 @@ class _Replay:
             )
         )
 
-    def start(self, name: str, definition: MilestoneDefinition, at: datetime, why: str) -> None:
+    def start(
+        self,
+        name: str,
+        definition: MilestoneDefinition,
+        at: datetime,
+        why: str,
+        begin: datetime | None = None,
+    ) -> None:
+        """Start an instance at ``at``; its clock counts from ``begin`` if given (resumed)."""
         number = sum(1 for i in self.instances if i.name == name) + 1
-        instance = _Instance(name, number, len(self.instances), at)
+        instance = _Instance(name, number, len(self.instances), at if begin is None else begin)
+        instance.since, instance.since_us = at, to_us(at)
         self.configure(instance, definition)
         self.instances.append(instance)
         self.open.append(instance)
@@ -362,7 +374,7 @@ class _Replay:
             if violation:
                 instance.violated = True
             else:
-                instance.fired += 1
+                self.mark_given(instance)
             return
         at = self._instant(instance, at_us, violation)
         suffix = " (reached when re-targeted)" if late else ""
@@ -374,7 +386,7 @@ class _Replay:
             )
             return
         threshold = instance.definition.warnings[instance.fired]
-        instance.fired += 1
+        self.mark_given(instance)
         self.record(
             instance,
             at,
@@ -382,6 +394,19 @@ class _Replay:
             f"{threshold:g} % of {format_duration(instance.budget)} used{suffix}",
             threshold,
         )
+
+    @staticmethod
+    def mark_given(instance: _Instance) -> None:
+        """Mark the next warning of ``instance`` given, and move past those given before."""
+        instance.given.add(instance.definition.warnings[instance.fired])
+        instance.fired += 1
+        _Replay.skip_given(instance)
+
+    @staticmethod
+    def skip_given(instance: _Instance) -> None:
+        thresholds = instance.definition.warnings
+        while instance.fired < len(thresholds) and thresholds[instance.fired] in instance.given:
+            instance.fired += 1
 
     @staticmethod
     def _warning_us(instance: _Instance) -> int:
@@ -439,12 +464,22 @@ class _Replay:
                 for instance in running:
                     self.stop(instance, event.at, reason)
             elif old is None:
-                once = new.recurrence is Recurrence.NONE
-                if not (once and name in self.completed):
-                    self.start(name, new, event.at, f"{change}: the milestone applies")
+                self.applies_again(name, new, event.at, change)
             elif new is not old:
                 for instance in running:
                     self.retarget(instance, new, event.at, at_us, change)
+
+    def applies_again(self, name: str, new: MilestoneDefinition, at: datetime, change: str) -> None:
+        """Start milestone ``name``, which applies from this priority change on."""
+        earlier = [i for i in self.instances if i.name == name]
+        if new.recurrence is not Recurrence.NONE or not earlier:
+            self.start(name, new, at, f"{change}: the milestone applies")
+        elif all(i.state is MilestoneState.CANCELLED for i in earlier):
+            # once per case, cancelled by an earlier change: it comes back with its first
+            # start, so flapping the priority cannot buy a fresh deadline
+            first = earlier[0].start
+            why = f"{change}: the milestone applies again, from its first start {first.isoformat()}"
+            self.start(name, new, at, why, begin=first)
 
     def retarget(
         self, instance: _Instance, new: MilestoneDefinition, at: datetime, at_us: int, change: str
@@ -456,8 +491,14 @@ class _Replay:
         instance.since, instance.since_us = at, at_us
         # Warnings already given stay given, unless the new target puts them later:
         # those are given again when the new instant comes.
-        due = sum(1 for w in instance.warning_us if w is not None and w <= at_us)
-        instance.fired = min(instance.fired, due)
+        thresholds, instants = new.warnings, instance.warning_us
+        instance.given -= {
+            t
+            for t, w in zip(thresholds, instants, strict=True)
+            if t in instance.given and (w is None or w > at_us)
+        }
+        instance.fired = 0
+        self.skip_given(instance)
         self.record(
             instance,
             at,
@@ -487,7 +528,6 @@ class _Replay:
             )
             state = MilestoneState.MET if on_time else MilestoneState.MET_LATE
             self.end(instance, event.at, state)
-            self.completed.add(name)
             kind = SlaEventKind.MET if on_time else SlaEventKind.MET_LATE
             self.record(instance, event.at, kind, "completed")
             definition = instance.definition
@@ -533,7 +573,7 @@ class _Replay:
                 Escalation(
                     threshold=threshold,
                     at=self.warning_instant(instance, number),
-                    reached=number < instance.fired,
+                    reached=threshold in instance.given,
                 )
                 for number, threshold in enumerate(instance.definition.warnings)
             ),

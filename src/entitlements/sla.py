@@ -45,7 +45,8 @@ class MilestoneState(enum.Enum):
     VIOLATED = "violated"
     """Its deadline came while it was open; it stays violated until completed (met late)."""
     CANCELLED = "cancelled"
-    """No longer applies: the priority changed to one it does not cover, or the case closed."""
+    """Ended before its deadline came, without being completed: the priority changed to
+    one it does not cover, or the case closed."""
 
     @property
     def final(self) -> bool:
@@ -66,7 +67,8 @@ class SlaEventKind(enum.Enum):
     VIOLATED = "violated"
     CANCELLED = "cancelled"
     STOPPED = "stopped"
-    """The case closed while the instance was violated: its clock stops, it stays violated."""
+    """The instance ended while violated (the case closed, or the priority changed to one
+    it does not cover): its clock stops, it stays violated."""
 
 
 @frozen(kw_only=True)

@@ -110,6 +110,7 @@ class _Instance:
         "calendar_id",
         "definition",
         "due",
+        "due_us",
         "ended_at",
         "fired",
         "given",
@@ -129,12 +130,12 @@ class _Instance:
         "warning_us",
     )
 
-    def __init__(self, name: str, number: int, seq: int, start: datetime) -> None:
+    def __init__(self, name: str, number: int, seq: int, start: datetime, start_us: int) -> None:
         self.name = name
         self.number = number
         self.seq = seq
         self.start = start
-        self.start_us = to_us(start)
+        self.start_us = start_us
         self.since = start  # the start, or the last re-target: no clock event fires before it
         self.since_us = self.start_us
         self.fired = 0  # the index of the next warning to give: those before it are given
@@ -149,6 +150,7 @@ class _Instance:
         self.calendar_id: str | None
         self.pause_statuses: frozenset[str]
         self.due: datetime
+        self.due_us: int
         self.budget: timedelta
         self.target: datetime | None
         self.target_us: int | None
@@ -184,13 +186,22 @@ class _Replay:
         self.account = account
         self.priority = case.priority
         self.status = ""
-        self.statuses: list[tuple[datetime, str]] = []
+        self.statuses: list[tuple[datetime, int, str]] = []
         self.instances: list[_Instance] = []
         self.open: list[_Instance] = []
         self.events: list[SlaEvent] = []
+        self.instants: list[int] = []  # the µs of each event, kept for due actions only
         self.names = frozenset(process.milestone_names)
         # set by due_actions: keep only warnings and violations from this instant on
         self.due_from: int | None = None
+        self._last: tuple[datetime, int] | None = None
+
+    def us(self, at: datetime) -> int:
+        """``to_us(at)``, remembered for the datetime last asked about (events are shared)."""
+        last = self._last
+        if last is None or last[0] is not at:
+            last = self._last = (at, to_us(at))
+        return last[1]
 
     # -- set-up of an instance --------------------------------------------------
 
@@ -211,13 +222,24 @@ class _Replay:
         statuses = definition.pause_statuses
         instance.pause_statuses = self.process.pause_statuses if statuses is None else statuses
         target = definition.target
+        calendar = instance.calendar
         try:
-            if isinstance(target, BusinessDuration):
+            if isinstance(target, BusinessDuration) and isinstance(calendar, CompiledCalendar):
                 instance.budget = target.duration
-                instance.due = instance.calendar.add(instance.start, target.duration)
+                instance.due_us = calendar._add_us(instance.start_us, target.duration // _US)
+                instance.due = from_us(instance.due_us, calendar.timezone)
+            elif isinstance(target, BusinessDuration):
+                instance.budget = target.duration
+                instance.due = calendar.add(instance.start, target.duration)
+                instance.due_us = to_us(instance.due)
             else:
-                instance.due = target.due(instance.start, instance.calendar)
-                instance.budget = instance.calendar.elapsed(instance.start, instance.due)
+                instance.due = target.due(instance.start, calendar)
+                instance.due_us = to_us(instance.due)
+                if isinstance(calendar, CompiledCalendar):
+                    budget_us = calendar._elapsed_us(instance.start_us, instance.due_us)
+                    instance.budget = budget_us * _US
+                else:
+                    instance.budget = calendar.elapsed(instance.start, instance.due)
         except (NoBusinessTimeError, CalendarRangeError) as error:
             raise self.located(error, instance) from error
         instance.pauses = self.pauses_of(instance)
@@ -239,8 +261,8 @@ class _Replay:
         if not statuses or not self.statuses:
             return _NO_PAUSES
         changes = [
-            (at if to_us(at) > instance.start_us else instance.start, status in statuses)
-            for at, status in self.statuses
+            (at if at_us > instance.start_us else instance.start, status in statuses)
+            for at, at_us, status in self.statuses
         ]
         return Pauses.from_changes(changes)
 
@@ -253,19 +275,19 @@ class _Replay:
 
     def _schedule(self, instance: _Instance) -> None:
         calendar, start, pauses = instance.calendar, instance.start, instance.pauses
-        instance.target = deadline_from(calendar, start, instance.due, instance.budget, pauses)
-        instance.target_us = None if instance.target is None else to_us(instance.target)
         thresholds = instance.definition.warnings
-        if not pauses and isinstance(calendar, CompiledCalendar):
-            # the hot path of due actions: whole-µs arithmetic, datetimes only when reported
-            budget_us, start_us = instance.budget // _US, instance.start_us
-            instance.warning_us = [
-                calendar._add_us(start_us, share(instance.budget, t) // _US)
-                if budget_us
-                else start_us
-                for t in thresholds
-            ]
-            return
+        if not pauses:
+            instance.target, instance.target_us = instance.due, instance.due_us
+            if isinstance(calendar, CompiledCalendar):
+                # the hot path of due actions: whole-µs arithmetic, datetimes only when reported
+                budget_us, start_us = instance.budget // _US, instance.start_us
+                instance.warning_us = [
+                    calendar._add_us(start_us, round(budget_us * t / 100)) for t in thresholds
+                ]
+                return
+        else:
+            instance.target = deadline_from(calendar, start, instance.due, instance.budget, pauses)
+            instance.target_us = None if instance.target is None else to_us(instance.target)
         at = (
             reached_at(calendar, start, share(instance.budget, threshold), pauses)
             for threshold in thresholds
@@ -293,9 +315,12 @@ class _Replay:
         kind: SlaEventKind,
         reason: str,
         threshold: float | None = None,
+        at_us: int = 0,
     ) -> None:
-        if self.due_from is not None and kind not in _DUE:
-            return
+        if self.due_from is not None:
+            if kind not in _DUE:
+                return
+            self.instants.append(at_us)
         self.events.append(
             SlaEvent(
                 at=at.astimezone(instance.calendar.timezone),
@@ -320,8 +345,9 @@ class _Replay:
     ) -> None:
         """Start an instance at ``at``; its clock counts from ``begin`` if given (resumed)."""
         number = sum(1 for i in self.instances if i.name == name) + 1
-        instance = _Instance(name, number, len(self.instances), at if begin is None else begin)
-        instance.since, instance.since_us = at, to_us(at)
+        first = at if begin is None else begin
+        instance = _Instance(name, number, len(self.instances), first, self.us(first))
+        instance.since, instance.since_us = at, self.us(at)
         self.configure(instance, definition)
         self.instances.append(instance)
         self.open.append(instance)
@@ -342,7 +368,7 @@ class _Replay:
         for definition in self.process.milestones_for(self.priority):
             self.start(definition.name, definition, self.case.opened_at, "case opened")
         for index, event in enumerate(self.case.history):
-            event_us = to_us(event.at)
+            event_us = self.us(event.at)
             if event_us > as_of_us:
                 break
             self.fire_until(event_us, inclusive=False)
@@ -381,9 +407,8 @@ class _Replay:
         if violation:
             instance.violated = True
             target = instance.definition.target
-            self.record(
-                instance, at, SlaEventKind.VIOLATED, f"target {target} passed while open{suffix}"
-            )
+            reason = f"target {target} passed while open{suffix}"
+            self.record(instance, at, SlaEventKind.VIOLATED, reason, at_us=at_us)
             return
         threshold = instance.definition.warnings[instance.fired]
         self.mark_given(instance)
@@ -393,6 +418,7 @@ class _Replay:
             SlaEventKind.WARNING,
             f"{threshold:g} % of {format_duration(instance.budget)} used{suffix}",
             threshold,
+            at_us,
         )
 
     @staticmethod
@@ -439,7 +465,7 @@ class _Replay:
 
     def change_status(self, event: CaseEvent) -> None:
         before, self.status = self.status, event.value
-        self.statuses.append((event.at, event.value))
+        self.statuses.append((event.at, self.us(event.at), event.value))
         for instance in list(self.open):
             was, now = before in instance.pause_statuses, event.value in instance.pause_statuses
             instance.pauses = self.pauses_of(instance)
@@ -453,7 +479,7 @@ class _Replay:
         before, self.priority = self.priority, event.value
         if before == event.value:
             return
-        at_us = to_us(event.at)
+        at_us = self.us(event.at)
         change = f"priority {before!r} -> {event.value!r}"
         for name in self.process.milestone_names:
             old = self.process.variant(name, before)
@@ -521,7 +547,7 @@ class _Replay:
                 field=f"history[{index}].value",
                 reason=f"{name!r} is not a milestone of SLA process {self.process.id!r}",
             )
-        at_us = to_us(event.at)
+        at_us = self.us(event.at)
         for instance in [i for i in self.open if i.name == name]:
             on_time = not instance.violated and (
                 instance.target_us is None or at_us <= instance.target_us
@@ -618,13 +644,15 @@ def _replay(
     case: Case,
     coverage: Decision | Entitlement,
     book: CoverageBook,
-    as_of: datetime,
+    as_of_us: int,
     due_from: int | None = None,
 ) -> tuple[_Replay | None, Decision | None, Entitlement | None]:
-    """Replay the history up to ``as_of``; None when there is nothing to clock."""
-    as_of_us = to_us(as_of, "as_of")
+    """Replay the history up to ``as_of_us``; None when there is nothing to clock."""
     decision, entitlement = _coverage(case, coverage, book)
-    if entitlement is None or entitlement.process is None or as_of_us < to_us(case.opened_at):
+    if entitlement is None or entitlement.process is None:
+        return None, decision, entitlement
+    opened_us = to_us(case.opened_at)
+    if as_of_us < opened_us:
         return None, decision, entitlement
     replay = _Replay(
         case,
@@ -634,6 +662,7 @@ def _replay(
         book.account(case.account),
     )
     replay.due_from = due_from
+    replay._last = (case.opened_at, opened_us)
     replay.run(as_of_us)
     return replay, decision, entitlement
 
@@ -662,7 +691,7 @@ def track(
         UnknownRecordError: the entitlement's process, account or a calendar
             is not in the book.
     """
-    replay, decision, entitlement = _replay(case, coverage, book, as_of)
+    replay, decision, entitlement = _replay(case, coverage, book, to_us(as_of, "as_of"))
     covered = decision.covered if decision is not None else True
     reason = decision.reason if decision is not None else None
     if replay is None:
@@ -713,16 +742,22 @@ def trail(
     out the time used. For ``a <= b``, ``trail(..., as_of=a)`` is the prefix of
     ``trail(..., as_of=b)`` up to ``a``.
     """
-    replay, _, _ = _replay(case, coverage, book, as_of)
+    replay, _, _ = _replay(case, coverage, book, to_us(as_of, "as_of"))
     return () if replay is None else tuple(replay.events)
 
 
 def due_events(
-    case: Case, coverage: Decision | Entitlement, book: CoverageBook, start: datetime, end: datetime
-) -> list[SlaEvent]:
-    """The warnings and violations of the trail up to ``end`` that fall at or after ``start``.
+    case: Case, coverage: Decision | Entitlement, book: CoverageBook, start_us: int, end_us: int
+) -> list[tuple[int, SlaEvent]]:
+    """The warnings and violations of the trail with ``start_us <= at < end_us``, with their µs.
 
     Exactly those of :func:`trail` (``as_of=end``), without building the others.
     """
-    replay, _, _ = _replay(case, coverage, book, end, to_us(start, "start"))
-    return [] if replay is None else replay.events
+    replay, _, _ = _replay(case, coverage, book, end_us, start_us)
+    if replay is None:
+        return []
+    return [
+        (at_us, event)
+        for at_us, event in zip(replay.instants, replay.events, strict=True)
+        if at_us < end_us
+    ]

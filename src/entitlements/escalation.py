@@ -73,10 +73,8 @@ def due_actions(
             decision = resolve(case, book)
         if not decision.covered:
             continue
-        for event in due_events(case, decision, book, start, end):
-            at_us = to_us(event.at)
-            if at_us < end_us:
-                order = 0 if event.kind is SlaEventKind.WARNING else 1
-                found.append(((at_us, case.id, event.milestone, event.instance, order), event))
+        for at_us, event in due_events(case, decision, book, start_us, end_us):
+            order = 0 if event.kind is SlaEventKind.WARNING else 1
+            found.append(((at_us, case.id, event.milestone, event.instance, order), event))
     found.sort(key=lambda item: item[0])
     return [event for _, event in found]

@@ -692,39 +692,26 @@ def track(
             is not in the book.
     """
     replay, decision, entitlement = _replay(case, coverage, book, to_us(as_of, "as_of"))
-    covered = decision.covered if decision is not None else True
-    reason = decision.reason if decision is not None else None
-    if replay is None:
-        process = None
-        if entitlement is not None and entitlement.process is not None:
-            process = book.process(entitlement.process)
-        return CaseSla(
-            case=case.id,
-            account=case.account,
-            as_of=as_of,
-            covered=covered,
-            reason=reason,
-            entitlement=entitlement,
-            process=process,
-            priority=case.priority_at(as_of),
-            status=case.status_at(as_of),
-            closed_at=_closed_by(case, as_of),
-            milestones=(),
-            trail=(),
-        )
+    process = None
+    if replay is not None:
+        process = replay.process
+    elif entitlement is not None and entitlement.process is not None:
+        process = book.process(entitlement.process)
     return CaseSla(
         case=case.id,
         account=case.account,
         as_of=as_of,
-        covered=covered,
-        reason=reason,
+        covered=decision.covered if decision is not None else True,
+        reason=decision.reason if decision is not None else None,
         entitlement=entitlement,
-        process=replay.process,
-        priority=replay.priority,
-        status=replay.status,
+        process=process,
+        priority=case.priority_at(as_of),
+        status=case.status_at(as_of),
         closed_at=_closed_by(case, as_of),
-        milestones=tuple(replay.status_of(i, as_of) for i in replay.instances),
-        trail=tuple(replay.events),
+        milestones=()
+        if replay is None
+        else tuple(replay.status_of(i, as_of) for i in replay.instances),
+        trail=() if replay is None else tuple(replay.events),
     )
 
 

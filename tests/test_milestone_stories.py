@@ -949,14 +949,14 @@ def test_lowered_while_violated_a_p1_only_milestone_is_stopped_and_stays_violate
             "priority 'P1' -> 'P3': the milestone does not apply to 'P3'; it stays violated",
         ),
     ]
-    # A breached instance gives no more warnings: the 8 h target's 75 % (15:00)
-    # and 90 % (16:12) stay unreached; its 50 % (13:00) counts as the 50 % given
-    # at 09:30.
+    # A breached instance gives no more warnings, and its warnings stay as they were
+    # at the breach: the 1 h target's 50/75/90 % (09:30, 09:45, 09:54), all given,
+    # not the 8 h target's (13:00, 15:00, 16:12).
     first = milestone(sla, "First Response")
     assert [(w.at, w.reached) for w in first.warnings] == [
-        (london(13), True),
-        (london(15), False),
-        (london(16, 12), False),
+        (london(9, 30), True),
+        (london(9, 45), True),
+        (london(9, 54), True),
     ]
     assert [e.kind for e in sla.trail if e.milestone == "First Response"] == [
         STARTED,

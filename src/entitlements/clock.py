@@ -45,7 +45,8 @@ The rules (docs/milestones.md has them with examples):
   cancelled, violated ones stay violated and their clock stops.
 * **Violation.** An instance still open at its deadline is violated from that
   instant on; it stays violated until completed (met late), even if a later
-  re-target moves the deadline, and it gives no more warnings.
+  re-target moves the deadline, and it gives no more warnings: its warnings
+  stay as they were at the breach, whatever the re-targets.
 * **Same instant.** Events at one instant apply in the order given, and before
   any warning or violation at that instant: a milestone completed exactly at
   its deadline is met.
@@ -126,6 +127,7 @@ class _Instance:
         "state",
         "target",
         "target_us",
+        "thresholds",
         "violated",
         "warning_us",
     )
@@ -140,6 +142,7 @@ class _Instance:
         self.since_us = self.start_us
         self.fired = 0  # the index of the next warning to give: those before it are given
         self.given: set[float] = set()  # the thresholds given so far
+        self.thresholds: tuple[float, ...] = ()  # the warnings' thresholds, as scheduled
         self.violated = False
         self.ended_at: datetime | None = None
         self.state: MilestoneState | None = None
@@ -275,9 +278,14 @@ class _Replay:
 
     def _schedule(self, instance: _Instance) -> None:
         calendar, start, pauses = instance.calendar, instance.start, instance.pauses
-        thresholds = instance.definition.warnings
+        frozen = instance.violated  # a breach's warnings were all given: they stay as they were
+        if not frozen:
+            instance.thresholds = instance.definition.warnings
+        thresholds = instance.thresholds
         if not pauses:
             instance.target, instance.target_us = instance.due, instance.due_us
+            if frozen:
+                return
             if isinstance(calendar, CompiledCalendar):
                 # the hot path of due actions: whole-µs arithmetic, datetimes only when reported
                 budget_us, start_us = instance.budget // _US, instance.start_us
@@ -288,6 +296,8 @@ class _Replay:
         else:
             instance.target = deadline_from(calendar, start, instance.due, instance.budget, pauses)
             instance.target_us = None if instance.target is None else to_us(instance.target)
+            if frozen:
+                return
         at = (
             reached_at(calendar, start, share(instance.budget, threshold), pauses)
             for threshold in thresholds
@@ -410,7 +420,7 @@ class _Replay:
             reason = f"target {target} passed while open{suffix}"
             self.record(instance, at, SlaEventKind.VIOLATED, reason, at_us=at_us)
             return
-        threshold = instance.definition.warnings[instance.fired]
+        threshold = instance.thresholds[instance.fired]
         self.mark_given(instance)
         self.record(
             instance,
@@ -424,13 +434,13 @@ class _Replay:
     @staticmethod
     def mark_given(instance: _Instance) -> None:
         """Mark the next warning of ``instance`` given, and move past those given before."""
-        instance.given.add(instance.definition.warnings[instance.fired])
+        instance.given.add(instance.thresholds[instance.fired])
         instance.fired += 1
         _Replay.skip_given(instance)
 
     @staticmethod
     def skip_given(instance: _Instance) -> None:
-        thresholds = instance.definition.warnings
+        thresholds = instance.thresholds
         while instance.fired < len(thresholds) and thresholds[instance.fired] in instance.given:
             instance.fired += 1
 
@@ -516,13 +526,17 @@ class _Replay:
         self.configure(instance, new)
         instance.since, instance.since_us = at, at_us
         # Warnings already given stay given, unless the new target puts them later:
-        # those are given again when the new instant comes.
-        thresholds, instants = new.warnings, instance.warning_us
-        instance.given -= {
-            t
-            for t, w in zip(thresholds, instants, strict=True)
-            if t in instance.given and (w is None or w > at_us)
-        }
+        # those are given again when the new instant comes (a breach's stay given).
+        thresholds, instants = instance.thresholds, instance.warning_us
+        instance.given -= (
+            set()
+            if instance.violated
+            else {
+                t
+                for t, w in zip(thresholds, instants, strict=True)
+                if t in instance.given and (w is None or w > at_us)
+            }
+        )
         instance.fired = 0
         self.skip_given(instance)
         self.record(
@@ -601,7 +615,7 @@ class _Replay:
                     at=self.warning_instant(instance, number),
                     reached=threshold in instance.given,
                 )
-                for number, threshold in enumerate(instance.definition.warnings)
+                for number, threshold in enumerate(instance.thresholds)
             ),
             state=state,
             ended_at=None if instance.ended_at is None else instance.ended_at.astimezone(zone),

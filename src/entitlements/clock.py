@@ -312,11 +312,9 @@ class _Replay:
 
     # -- the trail ----------------------------------------------------------------
 
-    def wants(self, kind: SlaEventKind, at_us: int) -> bool:
-        """Whether an event is kept: always, except when only due actions are collected."""
-        if self.due_from is None:
-            return True
-        return kind in _DUE and at_us >= self.due_from
+    def keeps(self, at_us: int) -> bool:
+        """Whether a warning or violation at ``at_us`` is kept (for due actions: not too early)."""
+        return self.due_from is None or at_us >= self.due_from
 
     def record(
         self,
@@ -406,7 +404,7 @@ class _Replay:
     def fire(self, instance: _Instance, at_us: int, violation: bool) -> None:
         own_us = instance.target_us if violation else self._warning_us(instance)
         late = own_us is not None and at_us > own_us
-        if not self.wants(SlaEventKind.VIOLATED, at_us):
+        if not self.keeps(at_us):
             if violation:
                 instance.violated = True
             else:

@@ -5,10 +5,6 @@ restates the rules of :mod:`entitlements.clock`; it covers whole-minute
 duration targets. The invariants need no oracle and also run with day
 targets (``NBD``, ``3BD``). Instants are compared in UTC throughout: Python
 compares datetimes that share a tzinfo by their wall clocks.
-
-``test_a_warning_given_is_reached_once_its_instant_has_passed`` and its
-shortest example fail on purpose while the library reports a warning given
-before a breach as not reached after a re-target (see its docstring).
 """
 
 from __future__ import annotations

@@ -97,9 +97,14 @@ def _always_open(zone: ZoneInfo) -> BusinessCalendar:
     return BusinessHours.always_open(zone.key)
 
 
+def share_us(budget_us: int, threshold: float) -> int:
+    """``threshold`` percent of ``budget_us`` µs, rounded to the µs (half to even)."""
+    return round(budget_us * threshold / 100)
+
+
 def share(budget: timedelta, threshold: float) -> timedelta:
     """``threshold`` percent of ``budget``, rounded to the microsecond (half to even)."""
-    return timedelta(microseconds=round(budget // _US * threshold / 100))
+    return share_us(budget // _US, threshold) * _US
 
 
 class _Instance:
@@ -290,7 +295,7 @@ class _Replay:
                 # the hot path of due actions: whole-µs arithmetic, datetimes only when reported
                 budget_us, start_us = instance.budget // _US, instance.start_us
                 instance.warning_us = [
-                    calendar._add_us(start_us, round(budget_us * t / 100)) for t in thresholds
+                    calendar._add_us(start_us, share_us(budget_us, t)) for t in thresholds
                 ]
                 return
         else:

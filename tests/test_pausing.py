@@ -1,4 +1,5 @@
-"""The paused milestone clock: ``Pauses``, ``paused_time``, ``business_elapsed``, ``deadline``.
+"""The paused milestone clock: ``Pauses``, ``paused_time``, ``business_elapsed``, ``deadline``,
+``reached_at``.
 
 Readable examples first, then properties against a minute-stepping oracle that
 knows nothing of the implementation (open minutes from ``tests/oracle.py``,
@@ -26,7 +27,7 @@ from entitlements import (
     NextBusinessDay,
     NoBusinessTimeError,
 )
-from entitlements.pausing import Pauses, business_elapsed, deadline, paused_time
+from entitlements.pausing import Pauses, business_elapsed, deadline, paused_time, reached_at
 from instants import same, utc
 from oracle import DAY_MINUTES, MINUTE, Oracle, from_index, minute_index
 from strategies import instants_near, minute_times, scenarios, view_zones
@@ -123,6 +124,19 @@ def test_an_open_ended_pause_gives_no_deadline(always):
     evening = ny(2025, 6, 2, 17, 30)
     by_eight = NextBusinessDay(by=time(8, 0))
     assert deadline(office, evening, by_eight, Pauses([(evening, None)])) == ny(2025, 6, 3, 8)
+
+
+def test_reached_at_is_add_stretched_by_the_pauses(office):
+    start = ny(2025, 6, 2, 10, 0)  # Monday
+    assert reached_at(office, start, 3 * H, Pauses()) == office.add(start, 3 * H)
+    paused = Pauses([(ny(2025, 6, 2, 11, 0), ny(2025, 6, 2, 14, 0))])
+    # 1 h before the pause, then 2 h from 14:00
+    assert reached_at(office, start, 3 * H, paused) == ny(2025, 6, 2, 16, 0)
+    # an amount used up exactly when the pause starts lands on the pause's start
+    assert reached_at(office, start, H, paused) == ny(2025, 6, 2, 11, 0)
+    assert reached_at(office, start, ZERO, paused) == start
+    waiting = Pauses([(ny(2025, 6, 2, 11, 0), None)])
+    assert reached_at(office, start, 2 * H, waiting) is None  # paused until further notice
 
 
 def test_a_pause_that_starts_before_the_milestone_counts_only_from_its_start(always):
@@ -475,6 +489,33 @@ def test_deadline_matches_the_oracle(sc, data):
         assert utc(due) == utc(earliest)
     # (5) the deadline moves by exactly the paused business time
     assert cal.elapsed(start, due) == budget + paused_time(cal, start, due, pauses)
+
+
+@given(scenarios(), st.data())
+def test_reached_at_matches_the_oracle(sc, data):
+    cal, orc = sc.build(), Oracle.for_spec(sc.spec)
+    start = data.draw(instants_near(sc.anchor))
+    available = orc.elapsed(utc(start), utc(start) + 3 * DAY_MINUTES * MINUTE) // MINUTE
+    amount = data.draw(st.integers(0, min(available, 2 * DAY_MINUTES)))
+    pairs = data.draw(pause_pairs(start))
+    pauses = Pauses(pairs)
+    expected = oracle_deadline(orc, minute_spans(pairs), start, start, amount)
+    try:
+        at = reached_at(cal, start, amount * MINUTE, pauses)
+    except NoBusinessTimeError:
+        assert expected == "beyond"
+        return
+    if expected == "beyond":
+        assert at is None or utc(at) > utc(start) + HORIZON * MINUTE
+        return
+    assert isinstance(expected, tuple)
+    first, _ = expected
+    if first is None:
+        assert at is None
+        return
+    assert at is not None
+    assert utc(at) == utc(first)  # the earliest instant with ``amount`` accrued
+    assert business_elapsed(cal, start, at, pauses) == amount * MINUTE
 
 
 @given(scenarios(), st.data())

@@ -309,6 +309,26 @@ class BtdClock:
         return start + businesstimedelta.BusinessTimeDelta(self.rules, timedelta=amount)
 
 
+def in_window(
+    case: str,
+    name: str,
+    warnings: Sequence[float],
+    at: Sequence[Any],
+    deadline: Any,
+    stop: Any,
+    start: Any,
+    end: Any,
+) -> list[Due]:
+    """A milestone's warnings and violation in [start, end), before its completion ``stop``."""
+    found: list[Due] = []
+    for p, instant in zip(warnings, at, strict=True):
+        if start <= instant < end and (stop is None or instant < stop):
+            found.append((instant, case, name, "warning", p))
+    if start <= deadline < end and (stop is None or deadline < stop):
+        found.append((deadline, case, name, "violated", None))
+    return found
+
+
 def btd_due(
     items: Sequence[tuple[Case, str]], start: datetime, end: datetime, btd: BtdClock
 ) -> list[Due]:
@@ -325,12 +345,7 @@ def btd_due(
             else:
                 deadline, budget = btd.due_and_budget(opened, target)
                 at = [btd.add(opened, budget * p / 100) for p in warnings]
-            stop = done.get(name)
-            for p, instant in zip(warnings, at, strict=True):
-                if start <= instant < end and (stop is None or instant < stop):
-                    found.append((instant, case.id, name, "warning", p))
-            if start <= deadline < end and (stop is None or deadline < stop):
-                found.append((deadline, case.id, name, "violated", None))
+            found += in_window(case.id, name, warnings, at, deadline, done.get(name), start, end)
     found.sort(key=lambda d: (d[0], d[1], d[2], d[3] != "warning"))
     return found
 
@@ -408,12 +423,7 @@ def pandas_due(
             else:
                 deadline, budget = pdc.due_and_budget(opened, target)
                 at = [pdc.add(opened, budget * p / 100) for p in warnings]
-            stop = done.get(name)
-            for p, instant in zip(warnings, at, strict=True):
-                if start <= instant < end and (stop is None or instant < stop):
-                    found.append((instant, case.id, name, "warning", p))
-            if start <= deadline < end and (stop is None or deadline < stop):
-                found.append((deadline, case.id, name, "violated", None))
+            found += in_window(case.id, name, warnings, at, deadline, done.get(name), start, end)
     found.sort(key=lambda d: (d[0], d[1], d[2], d[3] != "warning"))
     return found
 

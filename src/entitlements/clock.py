@@ -631,7 +631,7 @@ class _Replay:
 
 
 def _coverage(
-    case: Case, coverage: Decision | Entitlement, book: CoverageBook
+    case: Case, coverage: Decision | Entitlement
 ) -> tuple[Decision | None, Entitlement | None]:
     if isinstance(coverage, Decision):
         if coverage.case != case.id:
@@ -665,7 +665,7 @@ def _replay(
     due_from: int | None = None,
 ) -> tuple[_Replay | None, Decision | None, Entitlement | None]:
     """Replay the history up to ``as_of_us``; None when there is nothing to clock."""
-    decision, entitlement = _coverage(case, coverage, book)
+    decision, entitlement = _coverage(case, coverage)
     if entitlement is None or entitlement.process is None:
         return None, decision, entitlement
     opened_us = to_us(case.opened_at)

@@ -139,11 +139,8 @@ def _business_days_due(
 
 def _opens_on(calendar: BusinessCalendar, day: date) -> bool:
     """Whether ``day`` is a business day (a local date with open time of its own)."""
-    if isinstance(calendar, BusinessHours):  # fast path: its compiled day table, no datetimes
-        ordinal, table = day.toordinal(), calendar._days
-        if day.year not in table.years:
-            calendar._cover_days(ordinal, ordinal)
-        return ordinal in table.pieces
+    if isinstance(calendar, BusinessHours):  # fast path: no datetimes built
+        return calendar._has_hours(day)
     return bool(calendar.day_hours(day))
 
 

@@ -278,6 +278,13 @@ class BusinessHours(ComposableCalendar):
         pieces.sort()
         return pieces
 
+    def _has_hours(self, day: date) -> bool:
+        """Whether ``day`` has open time of its own: ``bool(day_hours(day))``, without datetimes."""
+        ordinal, table = day.toordinal(), self._days
+        if day.year not in table.years:
+            self._cover_days(ordinal, ordinal)
+        return ordinal in table.pieces
+
     def day_hours(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         """Return the open intervals of ``day``'s own hours, as instants in the calendar's zone.
 

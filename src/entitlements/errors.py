@@ -16,6 +16,7 @@ __all__ = [
     "DumpError",
     "EntitlementsError",
     "LoadError",
+    "MissingDependencyError",
     "ModelError",
     "NaiveDatetimeError",
     "NoBusinessTimeError",
@@ -184,3 +185,7 @@ class LoadError(EntitlementsError, ValueError):
 
 class DumpError(EntitlementsError, TypeError):
     """A value cannot be written to the requested format (for example a plug-in calendar)."""
+
+
+class MissingDependencyError(EntitlementsError, ImportError):
+    """An optional extra is needed and not installed; the message says which to install."""

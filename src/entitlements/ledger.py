@@ -23,7 +23,7 @@ from entitlements.errors import ModelError
 from entitlements.resolver import Decision, Precedence, Reason, resolve
 from entitlements.usage import Usage
 
-__all__ = ["resolve_all", "usage"]
+__all__ = ["Ledger", "resolve_all", "usage"]
 
 
 def resolve_all(
@@ -59,32 +59,32 @@ def usage(
         NaiveDatetimeError: ``as_of`` has no UTC offset.
         ModelError: two cases share an id.
     """
-    ledger: dict[str, Usage] = {}
+    ledger = Ledger(book, policy)
     for _, step in _fold(cases, book, as_of, policy):
         ledger = step
-    result = {e.id: Usage(entitlement=e.id, allowance=e.allowance) for e in book.entitlements}
-    result.update(ledger)
-    return result
+    return ledger.usage()
 
 
-def _fold(
-    cases: Iterable[Case], book: CoverageBook, as_of: datetime, policy: Precedence | None
-) -> Iterator[tuple[Decision, dict[str, Usage]]]:
-    limit = to_us(as_of, "as_of")
-    seen: set[str] = set()
-    opened: list[tuple[int, str, Case]] = []
-    for case in cases:
-        if case.id in seen:
-            message = f"id {case.id!r} appears twice"
-            raise ModelError(f"cases: {message}", field="id", reason=message)
-        seen.add(case.id)
-        instant = to_us(case.opened_at, "opened_at")
-        if instant <= limit:
-            opened.append((instant, case.id, case))
-    opened.sort(key=lambda entry: entry[:2])
-    ledger: dict[str, Usage] = {}
-    for _, _, case in opened:
-        decision = resolve(case, book, usage=ledger, policy=policy)
+class Ledger:
+    """The running usage of a fold: resolves each next case with the usage so far.
+
+    Cases must come in the order they were opened; :func:`resolve_all` sorts
+    them first, and streaming callers (the reports) check the order instead.
+    The ledger holds one :class:`Usage` per entitlement that has been used, so
+    its memory does not grow with the number of cases.
+    """
+
+    __slots__ = ("book", "policy", "used")
+
+    def __init__(self, book: CoverageBook, policy: Precedence | None = None) -> None:
+        self.book = book
+        self.policy = policy
+        self.used: dict[str, Usage] = {}
+
+    def resolve(self, case: Case) -> Decision:
+        """Resolve ``case`` at its opening with the usage so far, then count its use."""
+        ledger = self.used
+        decision = resolve(case, self.book, usage=ledger, policy=self.policy)
         if decision.entitlement is not None:
             entitlement = decision.entitlement
             current = ledger.get(entitlement.id) or Usage(
@@ -100,4 +100,32 @@ def _fold(
                     entitlement=refused.id, allowance=refused.allowance
                 )
                 ledger[refused.id] = evolve(current, refused=current.refused + 1)
-        yield decision, ledger
+        return decision
+
+    def usage(self) -> dict[str, Usage]:
+        """Per entitlement id, in book order: what it has used so far (zero when unused)."""
+        result = {
+            e.id: Usage(entitlement=e.id, allowance=e.allowance) for e in self.book.entitlements
+        }
+        result.update(self.used)
+        return result
+
+
+def _fold(
+    cases: Iterable[Case], book: CoverageBook, as_of: datetime, policy: Precedence | None
+) -> Iterator[tuple[Decision, Ledger]]:
+    limit = to_us(as_of, "as_of")
+    seen: set[str] = set()
+    opened: list[tuple[int, str, Case]] = []
+    for case in cases:
+        if case.id in seen:
+            message = f"id {case.id!r} appears twice"
+            raise ModelError(f"cases: {message}", field="id", reason=message)
+        seen.add(case.id)
+        instant = to_us(case.opened_at, "opened_at")
+        if instant <= limit:
+            opened.append((instant, case.id, case))
+    opened.sort(key=lambda entry: entry[:2])
+    ledger = Ledger(book, policy)
+    for _, _, case in opened:
+        yield ledger.resolve(case), ledger

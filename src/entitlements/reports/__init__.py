@@ -1,5 +1,9 @@
 """Reports: SLA compliance, expiring coverage, usage, requests not covered, audit, availability.
 
+:func:`availability` is about outages, not cases: achieved uptime against a
+promise ("99.9 % a month"), optionally within service hours, with the
+downtime still allowed and the service credit owed.
+
 Each report is a pure function returning a :class:`Report` of immutable rows
 (nothing is printed); a report exports to CSV and JSON losslessly, and to a
 pandas ``DataFrame`` with the ``pandas`` extra.
@@ -19,6 +23,14 @@ are read, and :func:`write_rows` writes any rows as they come.
 """
 
 from entitlements.reports._audit import AuditRow, audit, iter_audit
+from entitlements.reports._availability import (
+    AvailabilityRow,
+    CreditTier,
+    Outage,
+    Percent,
+    Period,
+    availability,
+)
 from entitlements.reports._compliance import ComplianceRow, compliance
 from entitlements.reports._evaluate import Progress
 from entitlements.reports._expiring import ExpiringRow, RecordKind, expiring
@@ -30,16 +42,22 @@ from entitlements.reports._usage import UsageRow, usage
 __all__ = [
     "PERIODS",
     "AuditRow",
+    "AvailabilityRow",
     "ComplianceRow",
+    "CreditTier",
     "ExpiringRow",
     "Format",
     "NonEntitledRow",
+    "Outage",
+    "Percent",
+    "Period",
     "PeriodName",
     "Progress",
     "RecordKind",
     "Report",
     "UsageRow",
     "audit",
+    "availability",
     "compliance",
     "expiring",
     "iter_audit",

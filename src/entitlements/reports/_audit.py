@@ -67,7 +67,7 @@ def iter_audit(
                 milestone=event.milestone,
                 instance=event.instance,
                 kind=event.kind,
-                threshold=event.threshold,
+                threshold=None if event.threshold is None else float(event.threshold),
                 target=event.target,
                 reason=event.reason,
             )

@@ -30,7 +30,9 @@ from fractions import Fraction
 from attrs import frozen
 
 from entitlements.book import CoverageBook
+from entitlements.calendar._instants import to_us
 from entitlements.cases import Case
+from entitlements.clock import outcomes
 from entitlements.reports._evaluate import Progress, evaluate
 from entitlements.reports._periods import PeriodName, check_period, period_of
 from entitlements.reports._table import Report
@@ -125,23 +127,27 @@ def compliance(
     split = by_milestone or milestone is not None
     tallies: dict[tuple[str, str, str], tuple[date | None, date | None, _Tally]] = {}
     labels: dict[date, tuple[str, date | None, date | None]] = {}
-    for item in evaluate(book, cases, as_of, progress=progress):
-        sla = item.sla
-        if sla is None:
+    as_of_us = to_us(as_of, "as_of")
+    # the milestones' states alone (no trail, no warnings): what track() says of them
+    for item in evaluate(book, cases, as_of, clock=False, progress=progress):
+        if item.decision.process is None:
             continue
-        zone = book.account(sla.account).zone
-        for status in sla.milestones:
-            if milestone is not None and status.name != milestone:
+        account = item.case.account
+        zone = book.account(account).zone
+        for name, start, state, remaining_us in outcomes(
+            item.case, item.decision, book, as_of, as_of_us
+        ):
+            if milestone is not None and name != milestone:
                 continue
-            day = status.start.astimezone(zone).date()
+            day = start.astimezone(zone).date()
             label = labels.get(day)
             if label is None:
                 label = labels[day] = period_of(day, period)
-            key = (sla.account, label[0], status.name if split else "")
+            key = (account, label[0], name if split else "")
             entry = tallies.get(key)
             if entry is None:
                 entry = tallies[key] = (label[1], label[2], _Tally())
-            entry[2].add(status.state, status.remaining // _US)
+            entry[2].add(state, remaining_us)
     return Report(
         title="SLA compliance by account"
         + ("" if period == "all" else f" and {period}")

@@ -25,6 +25,7 @@ import csv
 import io
 import json
 import math
+import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
@@ -55,6 +56,7 @@ R = TypeVar("R")
 #: The formats rows are written in: a CSV table, one JSON list, or one JSON object per line.
 Format = Literal["csv", "json", "jsonl"]
 
+_INT = re.compile(r"-?[0-9]+")
 _HTML_ROWS = 50  # rows shown in a notebook before "... N more rows"
 
 
@@ -178,7 +180,7 @@ def _read(column: _Column, value: object, from_csv: bool) -> object:
     if kind is int:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        if from_csv and isinstance(value, str) and value.lstrip("-").isdigit():
+        if from_csv and isinstance(value, str) and _INT.fullmatch(value):
             return int(value)
         raise _BadCellError(f"{value!r} is not a whole number")
     if kind is float:

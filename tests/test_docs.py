@@ -36,6 +36,10 @@ REQUIRED_PAGES = (
     "milestones.md",
     "loading.md",
     "errors.md",
+    "reports.md",
+    "tutorial.md",
+    "getting-started.md",
+    "reference.md",
 )
 
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -125,3 +129,13 @@ def test_fence_parser() -> None:
         ]
     )
     assert python_blocks(text) == [(2, "x = 1\n"), (8, "y = x + 1\n")]
+
+
+def test_the_reference_names_every_public_name() -> None:
+    import entitlements
+
+    text = (DOCS / "reference.md").read_text(encoding="utf-8")
+    missing = [
+        name for name in entitlements.__all__ if f"`{name}`" not in text and f"`{name}(" not in text
+    ]
+    assert not missing, f"docs/reference.md does not describe: {missing}"

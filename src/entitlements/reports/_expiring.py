@@ -99,7 +99,7 @@ def expiring(
     as_of: date | datetime,
     within: timedelta | int = timedelta(days=90),
     *,
-    kinds: Iterable[RecordKind | str] = tuple(RecordKind),
+    kinds: Iterable[RecordKind | str] | None = None,
     include_inactive: bool = False,
 ) -> Report[ExpiringRow]:
     """List the coverage ending within ``within`` days of ``as_of``, soonest first.
@@ -109,7 +109,8 @@ def expiring(
         as_of: an aware instant (read as a local date in each account's time
             zone) or a date.
         within: how far ahead to look: whole days, as a ``timedelta`` or an int.
-        kinds: which records to list (``"contract"``, ``"line item"``, ``"entitlement"``).
+        kinds: which records to list (``"contract"``, ``"line item"``,
+            ``"entitlement"``); all three by default.
         include_inactive: list records of contracts that are not active too.
 
     Returns:
@@ -126,7 +127,7 @@ def expiring(
         raise ModelError(f"expiring: as_of: {message}", field="as_of", reason=message)
     days = _days(within)
     wanted = set()
-    for kind in kinds:
+    for kind in tuple(RecordKind) if kinds is None else kinds:
         try:
             wanted.add(RecordKind(kind))
         except ValueError:

@@ -324,7 +324,7 @@ def test_a_calendar_without_open_time_exits_2_naming_the_case_and_milestone(
 def test_missing_bundled_data_exits_2(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
-    monkeypatch.setattr("entitlements.cli._bundled_data", lambda: tmp_path / "gone")
+    monkeypatch.setattr("entitlements.cli._common.bundled_data", lambda: tmp_path / "gone")
     assert main(["demo"]) == 2
     assert "the bundled example data is missing" in capsys.readouterr().err
 

@@ -785,9 +785,11 @@ def test_case_file_problems(tmp_path):
         "cases.json: not UTF-8 text (invalid start byte at byte 0)"
     ]
     assert problems(load_cases, tmp_path / "cases.txt") == [
-        "cases.txt: cases are read from a .json or .csv file"
+        "cases.txt: cases are read from a .json, .jsonl or .csv file"
     ]
-    with pytest.raises(DumpError, match=r"cases\.txt: cases are written to a \.json or \.csv"):
+    with pytest.raises(
+        DumpError, match=r"cases\.txt: cases are written to a \.json, \.jsonl or \.csv"
+    ):
         dump_cases(CASES, tmp_path / "cases.txt")
 
 

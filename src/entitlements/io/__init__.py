@@ -10,11 +10,22 @@ at once in one :class:`~entitlements.errors.LoadError`, each with its place
 :mod:`entitlements.io._document` (JSON), :mod:`entitlements.io._csv_folder`
 (CSV), :mod:`entitlements.io._calendars` (calendars) and
 :mod:`entitlements.io._cases` (cases).
+
+Cases can also be streamed: :func:`iter_cases` yields them one at a time from
+a JSON Lines (``.jsonl``) or CSV file, in memory that does not grow with the
+file, and :func:`dump_cases` writes any iterable of cases one at a time. A
+stream stops at its first bad record.
 """
 
 from entitlements.io._books import dump_book, load_book
 from entitlements.io._calendars import calendar_from_dict, calendar_to_dict
-from entitlements.io._cases import cases_from_dicts, cases_to_dicts, dump_cases, load_cases
+from entitlements.io._cases import (
+    cases_from_dicts,
+    cases_to_dicts,
+    dump_cases,
+    iter_cases,
+    load_cases,
+)
 from entitlements.io._decisions import decision_to_dict
 from entitlements.io._document import book_from_dict, book_to_dict, dumps_book, loads_book
 
@@ -29,6 +40,7 @@ __all__ = [
     "dump_book",
     "dump_cases",
     "dumps_book",
+    "iter_cases",
     "load_book",
     "load_cases",
     "loads_book",

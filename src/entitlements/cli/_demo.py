@@ -1,71 +1,74 @@
-"""The ``entitlements`` command.
+"""``entitlements demo``: the example stories, resolved and clocked, with the reports that fit.
 
-``entitlements demo`` resolves the cases of the bundled example stories
-against their coverage books and prints one table per story: for each case,
-whether it is covered, by which entitlement or why not (the reason code and
-the suggested action), and the deadline and state of each of its milestones
-as of the last instant the story's cases know of (or ``--as-of``), replaying
-their history (completions, pauses, priority changes, closure).
+The demo resolves the cases of the bundled example stories against their
+coverage books and prints one table per story: for each case, whether it is
+covered, by which entitlement or why not (the reason code and the suggested
+action), and the deadline and state of each of its milestones as of the last
+instant the story's cases know of (or ``--as-of``), replaying their history
+(completions, pauses, priority changes, closure). Under each table come the
+reports that fit the story, briefly: the alarm company's SLA compliance per
+account and month, the marine dealer's 90-day renewal list, and each story's
+requests not covered with their suggested action.
+
 The stories are an alarm company's Platinum and Standard sites, a hospital's
 imaging devices covered component by component, and a marine dealer's vessel
 warranties; their data is ``examples/data`` of the repository, shipped in the
 wheel as ``entitlements/data/examples``.
 
-``entitlements demo --data PATH`` does the same for a book of your own: a
-``.json`` document or a folder of CSV files (see :mod:`entitlements.io`),
-with its cases in ``cases.json`` or ``cases.csv`` inside the folder or next
-to the document, or in the file given with ``--cases``. Cases are resolved in
-the order they were opened, so allowances are used up as they would have
-been (:func:`entitlements.resolve_all`).
-
-Bad input ends with one message naming the file, the record and the field,
-and exit status 2.
+``entitlements demo --data PATH`` does the same for a book of your own (all
+three reports), with its cases beside it or in the file given with ``--cases``.
+Cases are resolved in the order they were opened, so allowances are used up
+as they would have been (:func:`entitlements.resolve_all`).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from collections import Counter
-from collections.abc import Sequence
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 
 from attrs import frozen
 
-from entitlements import __version__
 from entitlements.book import CoverageBook
 from entitlements.cases import Case
+from entitlements.cli import _common
+from entitlements.cli._common import InputError
 from entitlements.clock import track
 from entitlements.errors import EntitlementsError, LoadError, UnknownRecordError
 from entitlements.io import load_book, load_cases
 from entitlements.ledger import resolve_all
+from entitlements.reports import compliance, expiring, non_entitled
 from entitlements.resolver import Decision, Reason
 
-__all__ = ["main"]
+__all__ = ["STORIES", "run_demo"]
 
-#: The bundled stories, in the order the demo tells them: folder and title.
+#: The reports a story's table is followed by.
+COMPLIANCE, RENEWALS, NOT_COVERED = "compliance", "renewals", "not covered"
+
+#: The bundled stories, in the order the demo tells them: folder, title and reports.
 STORIES = (
     (
         "alarm_company",
         "A security firm's alarm sites (25 of 2,500): Platinum is a 2-hour on-site visit 24x7,"
         " Standard the next business day",
+        (COMPLIANCE, NOT_COVERED),
     ),
     (
         "imaging",
         "A hospital's imaging devices, covered component by component: the detector until March,"
         " the tube all year, the gantry not at all",
+        (NOT_COVERED,),
     ),
     (
         "marine",
         "A marine dealer's extended warranties, by vessel class and from the purchase date",
+        (RENEWALS, NOT_COVERED),
     ),
 )
 
-#: Names of the cases file looked for beside a book.
-CASES_FILES = ("cases.json", "cases.csv")
+#: How far ahead the renewal list looks, in days.
+RENEWAL_DAYS = 90
 
 _COLUMNS = (
     "case",
@@ -82,25 +85,14 @@ _COLUMNS = (
 )
 
 
-class _InputError(Exception):
-    """Input that cannot be used; the message says where."""
-
-
 @frozen
 class _Story:
-    """A book and its cases, with a title and the paths they came from."""
+    """A book and its cases, with a title, the paths they came from and the reports to show."""
 
     title: str
     book: Path
     cases: Path
-
-
-def _bundled_data() -> Path:
-    """The folder of the example stories: in the installed package, else in the repository."""
-    installed = resources.files("entitlements") / "data" / "examples"
-    if isinstance(installed, Path) and installed.is_dir():
-        return installed
-    return Path(__file__).resolve().parents[2] / "examples" / "data"  # an editable install
+    reports: tuple[str, ...]
 
 
 def _book_in(folder: Path) -> Path:
@@ -109,46 +101,39 @@ def _book_in(folder: Path) -> Path:
     return document if document.is_file() else folder
 
 
-def _cases_beside(book: Path) -> Path:
-    """The cases file inside a book folder, or next to a book document."""
-    folder = book if book.is_dir() else book.parent
-    found = [folder / name for name in CASES_FILES if (folder / name).is_file()]
-    if not found:
-        where = f"in {book}" if book.is_dir() else f"next to {book}"
-        raise _InputError(
-            f"no {' or '.join(CASES_FILES)} {where}; give the cases file with --cases"
-        )
-    if len(found) > 1:
-        raise _InputError(
-            f"both {found[0].name} and {found[1].name} in {folder}; choose one with --cases"
-        )
-    return found[0]
+def _cases_of(book: Path) -> Path:
+    found = _common.cases_beside(book)
+    if found is None:
+        raise InputError(_common.no_cases_message(book))
+    return found
 
 
 def _stories(arguments: argparse.Namespace) -> list[_Story]:
     if arguments.data is None:
         if arguments.cases is not None:
-            raise _InputError("--cases needs --data (the book the cases are resolved against)")
-        root = _bundled_data()
+            raise InputError("--cases needs --data (the book the cases are resolved against)")
+        root = _common.bundled_data()
         if not root.is_dir():
-            raise _InputError(f"the bundled example data is missing (looked in {root})")
+            raise InputError(f"the bundled example data is missing (looked in {root})")
         stories = []
-        for folder, title in STORIES:
+        for folder, title, reports in STORIES:
             book = _book_in(root / folder)
-            stories.append(_Story(title, book, _cases_beside(book)))
+            stories.append(_Story(title, book, _cases_of(book), reports))
         return stories
     book = Path(arguments.data)
     if not book.exists():
-        raise _InputError(f"{book}: no such file or folder")
-    cases = Path(arguments.cases) if arguments.cases is not None else _cases_beside(book)
-    return [_Story(f"Cases of {cases} against {book}", book, cases)]
+        raise InputError(f"{book}: no such file or folder")
+    cases = Path(arguments.cases) if arguments.cases is not None else _cases_of(book)
+    return [
+        _Story(f"Cases of {cases} against {book}", book, cases, (COMPLIANCE, RENEWALS, NOT_COVERED))
+    ]
 
 
 def _load(story: _Story) -> tuple[CoverageBook, list[Case]]:
     try:
         return load_book(story.book), load_cases(story.cases)
     except LoadError as error:
-        raise _InputError(str(error)) from None
+        raise InputError(str(error)) from None
 
 
 def _when(instant: datetime) -> str:
@@ -193,7 +178,7 @@ def _milestones(
     try:
         sla = track(case, decision, book, as_of=as_of)
     except EntitlementsError as error:
-        raise _InputError(f"case {case.id!r}: {error}") from None
+        raise InputError(f"case {case.id!r}: {error}") from None
     rows = []
     for milestone in sla.milestones:
         name = (
@@ -202,13 +187,6 @@ def _milestones(
         due = _when(milestone.target) if milestone.target is not None else "(paused)"
         rows.append((name, due, milestone.state.value))
     return rows or [("(none for this priority)", "", "")]
-
-
-def _latest(cases: list[Case]) -> datetime:
-    """The last instant the cases know of: their last opening or history event."""
-    instants = [case.opened_at for case in cases]
-    instants += [case.history[-1].at for case in cases if case.history]
-    return max(instants, key=lambda instant: instant.astimezone(UTC))
 
 
 def _rows(
@@ -220,7 +198,7 @@ def _rows(
     try:
         decisions = resolve_all(cases, book, as_of=max(case.opened_at for case in cases))
     except EntitlementsError as error:
-        raise _InputError(f"{source}: {error}") from None
+        raise InputError(f"{source}: {error}") from None
     rows: list[list[str]] = []
     tally: Counter[str] = Counter()
     for decision in decisions:
@@ -245,21 +223,131 @@ def _rows(
     return rows, tally
 
 
-def _print_table(rows: list[list[str]]) -> None:
-    widths = [max(len(column), *(len(row[i]) for row in rows)) for i, column in enumerate(_COLUMNS)]
-    print("  ".join(c.ljust(w) for c, w in zip(_COLUMNS, widths, strict=True)).rstrip())
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+def _table(columns: tuple[str, ...], rows: list[list[str]], indent: str = "") -> None:
+    widths = [max(len(column), *(len(row[i]) for row in rows)) for i, column in enumerate(columns)]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)),
+        "  ".join("-" * w for w in widths),
+        *("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows),
+    ]
+    for line in lines:
+        print((indent + line).rstrip())
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f} %"
+
+
+def _compliance(book: CoverageBook, cases: list[Case], when: datetime) -> None:
+    report = compliance(book, cases, when, period="month")
+    print("  SLA compliance per account and month (milestones by the month their clock started)")
+    if not report:
+        print("  (no milestones)\n")
+        return
+    columns = (
+        "account",
+        "month",
+        "milestones",
+        "met",
+        "met late",
+        "violated",
+        "open",
+        "compliance",
+    )
+    _table(
+        columns,
+        [
+            [
+                row.account,
+                row.period,
+                str(row.total),
+                str(row.met),
+                str(row.met_late),
+                str(row.violated),
+                str(row.open),
+                _percent(row.compliance),
+            ]
+            for row in report
+        ],
+        "  ",
+    )
+    print()
+
+
+def _renewals(book: CoverageBook, when: datetime) -> None:
+    report = expiring(book, when, RENEWAL_DAYS, kinds=("contract",))
+    today = when.date()
+    print(
+        f"  Renewal list: contracts ending within {RENEWAL_DAYS} days of {today}"
+        " (the accounts' local dates)"
+    )
+    if not report:
+        print("  (none)\n")
+        return
+    columns = ("account", "contract", "ends", "days left", "auto-renew", "renewed by", "name")
+    _table(
+        columns,
+        [
+            [
+                row.account,
+                row.id,
+                row.end.isoformat(),
+                str(row.days_left),
+                "yes" if row.auto_renew else "no",
+                row.renewal or "-",
+                row.name,
+            ]
+            for row in report
+        ],
+        "  ",
+    )
+    print()
+
+
+def _not_covered(book: CoverageBook, cases: list[Case], when: datetime) -> None:
+    report = non_entitled(book, cases, when)
+    print("  Requests not covered, with the suggested action")
+    if not report:
+        print("  (none)\n")
+        return
+    columns = ("action", "account", "request", "reason", "lead")
+    rows = []
+    for row in sorted(report, key=lambda r: (r.action.value, r.account, r.opened_at)):
+        lead = row.entitlement or "-"
+        if row.expired_on is not None:
+            lead += f", ended {row.expired_on}"
+        elif row.starts_on is not None:
+            lead += f", starts {row.starts_on}"
+        rows.append(
+            [row.action.value, row.account, f"case {row.case}", row.reason.value, _short(lead)]
+        )
+    _table(columns, rows, "  ")
+    print()
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _reports(story: _Story, book: CoverageBook, cases: list[Case], when: datetime) -> None:
+    try:
+        if COMPLIANCE in story.reports:
+            _compliance(book, cases, when)
+        if RENEWALS in story.reports:
+            _renewals(book, when)
+        if NOT_COVERED in story.reports:
+            _not_covered(book, cases, when)
+    except EntitlementsError as error:
+        raise InputError(f"{story.cases}: {error}") from None
+
+
 def _tell(story: _Story, as_of: datetime | None) -> None:
     book, cases = _load(story)
-    when = as_of if as_of is not None else (_latest(cases) if cases else None)
+    when = as_of if as_of is not None else _common.latest(cases)
     print(story.title)
     sizes = ", ".join(
         _count(len(records), noun)
@@ -278,82 +366,19 @@ def _tell(story: _Story, as_of: datetime | None) -> None:
     if not rows:
         print("(no cases)\n")
         return
-    _print_table(rows)
+    _table(_COLUMNS, rows)
     actions = ", ".join(f"{n} {tally[n]}" for n in ("renew", "upsell", "deny") if tally[n])
     print(
         f"\n{_count(len(cases), 'case')}: {tally['covered']} covered"
         + (f"; not covered: {actions}" if actions else "")
         + "\n"
     )
+    _reports(story, book, cases, when)
 
 
-def _as_of(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        instant = datetime.fromisoformat(text)
-    except ValueError:
-        raise _InputError(f"--as-of: {text!r} is not an ISO 8601 date and time") from None
-    if instant.utcoffset() is None:
-        raise _InputError(
-            f"--as-of: {text!r} has no UTC offset; write it like 2025-07-03T18:00:00-04:00"
-        )
-    return instant
-
-
-def _demo(arguments: argparse.Namespace) -> int:
-    as_of = _as_of(arguments.as_of)
+def run_demo(arguments: argparse.Namespace) -> int:
+    """``entitlements demo``."""
+    as_of = _common.instant_option(arguments.as_of)
     for story in _stories(arguments):
         _tell(story, as_of)
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    parser = argparse.ArgumentParser(
-        prog="entitlements", description="Service entitlements and SLA clocks."
-    )
-    parser.add_argument("--version", action="version", version=f"entitlements {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser(
-        "demo",
-        help="resolve the cases of the example stories (or of your own book) and print"
-        " their coverage and deadlines",
-        description="Resolve support cases against a coverage book, in the order they were"
-        " opened, and print for each case whether it is covered, by which entitlement or why"
-        " not (reason and suggested action), and the deadline and state of each milestone,"
-        " replaying the cases' history (completions, pauses, closure). Without"
-        " --data, runs the bundled example stories.",
-    )
-    demo.add_argument(
-        "--data",
-        metavar="PATH",
-        help="a coverage book: a .json document or a folder of CSV files; its cases are read"
-        " from cases.json or cases.csv inside the folder or next to the document",
-    )
-    demo.add_argument(
-        "--cases",
-        metavar="FILE",
-        help="the cases file (.json or .csv) to use instead of the one beside --data",
-    )
-    demo.add_argument(
-        "--as-of",
-        metavar="WHEN",
-        help="the instant milestone states are shown at (ISO 8601 with a UTC offset);"
-        " default: the last opening or history event of the story's cases",
-    )
-    demo.set_defaults(run=_demo)
-    arguments = parser.parse_args(argv)
-    try:
-        status: int = arguments.run(arguments)
-    except _InputError as error:
-        print(f"entitlements: error: {error}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:  # the reader left early (`entitlements demo | head`)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-    return status
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

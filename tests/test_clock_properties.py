@@ -400,3 +400,23 @@ def test_due_actions_over_consecutive_windows_report_each_event_once(
     )
     assert [full_row(e) for e in reported] == [full_row(e) for e in expected]
     assert [full_row(e) for e in due_actions(case, book, t0, t2)] == [full_row(e) for e in expected]
+
+
+# -- outcomes: what the compliance report asks of the clock ---------------------------
+
+
+@given(
+    st.one_of(
+        clock_scenarios(),
+        clock_scenarios(day_targets=True),
+        clock_scenarios(shapes=("some", "variants"), warned=True, priority_story=True),
+    )
+)
+def test_outcomes_are_what_track_says_of_each_instance(scenario: ClockScenario):
+    """The short replay (no trail, no warnings) gives every instance's state and time left."""
+    from entitlements.clock import outcomes
+
+    sla = track(scenario.case, scenario.entitlement, scenario.book, as_of=scenario.as_of)
+    expected = [(m.name, m.start, m.state, m.remaining // US) for m in sla.milestones]
+    found = outcomes(scenario.case, scenario.entitlement, scenario.book, scenario.as_of)
+    assert found == expected

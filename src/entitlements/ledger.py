@@ -12,18 +12,19 @@ case that finds an entitlement used up is not covered by it
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
-
-from attrs import evolve
+from datetime import datetime, timedelta
 
 from entitlements.book import CoverageBook
 from entitlements.calendar._instants import to_us
 from entitlements.cases import Case
 from entitlements.errors import ModelError
+from entitlements.models import Entitlement
 from entitlements.resolver import Decision, Precedence, Reason, resolve
 from entitlements.usage import Usage
 
 __all__ = ["Ledger", "resolve_all", "usage"]
+
+_ZERO = timedelta(0)
 
 
 def resolve_all(
@@ -86,21 +87,38 @@ class Ledger:
         ledger = self.used
         decision = resolve(case, self.book, usage=ledger, policy=self.policy)
         if decision.entitlement is not None:
-            entitlement = decision.entitlement
-            current = ledger.get(entitlement.id) or Usage(
-                entitlement=entitlement.id, allowance=entitlement.allowance
-            )
-            ledger[entitlement.id] = evolve(
-                current, cases=current.cases + 1, hours=current.hours + case.worked
-            )
+            self._count(decision.entitlement, cases=1, hours=case.worked)
         for candidate in decision.candidates:
             if candidate.reason is Reason.ALLOWANCE_USED_UP:
-                refused = candidate.entitlement
-                current = ledger.get(refused.id) or Usage(
-                    entitlement=refused.id, allowance=refused.allowance
-                )
-                ledger[refused.id] = evolve(current, refused=current.refused + 1)
+                self._count(candidate.entitlement, refused=1)
         return decision
+
+    def _count(
+        self,
+        entitlement: Entitlement,
+        *,
+        cases: int = 0,
+        hours: timedelta = _ZERO,
+        refused: int = 0,
+    ) -> None:
+        """Add to an entitlement's usage (a new frozen ``Usage``; built directly, it is cheap)."""
+        current = self.used.get(entitlement.id)
+        if current is None:
+            self.used[entitlement.id] = Usage(
+                entitlement=entitlement.id,
+                allowance=entitlement.allowance,
+                cases=cases,
+                hours=hours,
+                refused=refused,
+            )
+            return
+        self.used[entitlement.id] = Usage(
+            entitlement=current.entitlement,
+            allowance=current.allowance,
+            cases=current.cases + cases,
+            hours=current.hours + hours,
+            refused=current.refused + refused,
+        )
 
     def usage(self) -> dict[str, Usage]:
         """Per entitlement id, in book order: what it has used so far (zero when unused)."""

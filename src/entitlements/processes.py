@@ -195,14 +195,29 @@ class SlaProcess:
         default=frozenset(), converter=frozen_strings, validator=check_strings
     )
 
+    # Derived once per process (the clock asks for them for every case it replays).
+    _names: tuple[str, ...] = field(init=False, eq=False, repr=False, hash=False)
+    _by_priority: dict[str, tuple[MilestoneDefinition, ...]] = field(
+        init=False, eq=False, repr=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_names", tuple(dict.fromkeys(m.name for m in self.milestones)))
+        object.__setattr__(self, "_by_priority", {})
+
     def milestones_for(self, priority: str) -> tuple[MilestoneDefinition, ...]:
         """The milestones that apply to a case of ``priority``, in definition order."""
-        return tuple(m for m in self.milestones if m.applies_to(priority))
+        found = self._by_priority.get(priority)
+        if found is None:
+            found = tuple(m for m in self.milestones if m.applies_to(priority))
+            if len(self._by_priority) < 1024:  # priorities are few; never grow without bound
+                self._by_priority[priority] = found
+        return found
 
     @property
     def milestone_names(self) -> tuple[str, ...]:
         """The names of its milestones, each once, in definition order."""
-        return tuple(dict.fromkeys(m.name for m in self.milestones))
+        return self._names
 
     def variant(self, name: str, priority: str) -> MilestoneDefinition | None:
         """The definition of milestone ``name`` for a case of ``priority``; None if none applies."""

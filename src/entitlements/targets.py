@@ -133,6 +133,8 @@ def _business_days_due(
     for _ in range(n):
         day = _next_business_day(calendar, day)
     if by is None:
+        if isinstance(calendar, BusinessHours):  # fast path: one datetime, not the whole day's
+            return calendar._day_close(day)
         return calendar.day_hours(day)[-1][1]
     return _local_instant(calendar, day, by)
 

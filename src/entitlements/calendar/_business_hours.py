@@ -285,6 +285,15 @@ class BusinessHours(ComposableCalendar):
             self._cover_days(ordinal, ordinal)
         return ordinal in table.pieces
 
+    def _day_close(self, day: date) -> datetime:
+        """When ``day``'s own hours end: ``day_hours(day)[-1][1]``, building one datetime.
+
+        Raises:
+            IndexError: ``day`` has no hours of its own.
+        """
+        ordinal = day.toordinal()
+        return from_us(self._cover_days(ordinal, ordinal)[ordinal][-1][1], self.timezone)
+
     def day_hours(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         """Return the open intervals of ``day``'s own hours, as instants in the calendar's zone.
 

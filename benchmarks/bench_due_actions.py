@@ -57,13 +57,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import businesstimedelta
-import holidays
 import numpy as np
 import pandas as pd
-import pytz
 from attrs import evolve
 
-from _common import git_commit
+from _common import fmt_ratio, fmt_s, fmt_us, git_commit, log, weekday_rules
+from _common import us_holidays as common_us_holidays
 from entitlements import (
     Case,
     CaseEvent,
@@ -251,8 +250,7 @@ def check_plans(book: CoverageBook) -> None:
 
 
 def us_holidays() -> list[date]:
-    """The dates ``holidays=["US"]`` closes, handed to the peers."""
-    return sorted(holidays.country_holidays("US", years=HOLIDAY_YEARS).keys())
+    return common_us_holidays(HOLIDAY_YEARS)
 
 
 # -- what a user would otherwise write -------------------------------------------
@@ -274,15 +272,7 @@ class BtdClock:
     """businesstimedelta: Mon-Fri 08:00-17:00 New York rules with the US holiday dates."""
 
     def __init__(self, dates: Sequence[date]) -> None:
-        tz = pytz.timezone(ZONE_NAME)
-        self.rules = businesstimedelta.Rules(
-            [
-                businesstimedelta.WorkDayRule(
-                    start_time=clock(8), end_time=clock(17), working_days=[0, 1, 2, 3, 4], tz=tz
-                ),
-                businesstimedelta.HolidayRule(frozenset(dates), tz=tz),
-            ]
-        )
+        self.rules = weekday_rules(dates, ZONE_NAME)
         self.closed = frozenset(dates)
 
     def business_day(self, day: date) -> bool:
@@ -513,22 +503,6 @@ def timed(
             last[name] = job()
             times[name].append(time.perf_counter() - t0)
     return {name: statistics.median(ts) for name, ts in times.items()}, last
-
-
-def log(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def fmt_s(seconds: float) -> str:
-    return f"{seconds:.3f}" if seconds < 10 else f"{seconds:.1f}"
-
-
-def fmt_us(us: float) -> str:
-    return f"{us:.1f}" if us < 100 else f"{us:,.0f}"
-
-
-def fmt_ratio(ratio: float) -> str:
-    return f"{ratio:,.0f}{TIMES}" if ratio >= 100 else f"{ratio:.1f}{TIMES}"
 
 
 def profile(cases: list[Case], book: CoverageBook, decisions: dict[str, Decision]) -> None:

@@ -7,11 +7,19 @@ for duplicates and every date window against its parent's, and raises one
 indexes the resolver uses, so resolving a case looks up a handful of
 candidates instead of scanning the book. A changed book is a new book:
 :meth:`CoverageBook.evolve`, :meth:`CoverageBook.add`, :meth:`CoverageBook.replace`.
+
+Shipping (see :mod:`entitlements.io._transport`): a pickle holds only the
+records and calendars, never the index; unpickling rebuilds the book (checks
+and indexes it again). :meth:`CoverageBook.to_bytes`,
+:meth:`CoverageBook.from_bytes` and :meth:`CoverageBook.token` are thin
+wrappers over :mod:`entitlements.io`, imported when called: the model itself
+knows no format, the dependency on I/O stays in those three methods.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -20,7 +28,7 @@ import attrs
 from attrs import field, frozen
 
 from entitlements.calendar import BusinessCalendar
-from entitlements.errors import BookError, Problem, UnknownRecordError
+from entitlements.errors import BookError, DumpError, Problem, UnknownRecordError
 from entitlements.models import (
     Account,
     Asset,
@@ -366,6 +374,11 @@ class _Index:
                     )
 
 
+def _rebuild(kind: type[CoverageBook], parts: dict[str, Any]) -> CoverageBook:
+    """Unpickle a book: build (check and index) it afresh from its collections."""
+    return kind(**parts)
+
+
 @frozen(kw_only=True, eq=True, hash=False)
 class CoverageBook:
     """Everything that was sold, as one consistent, indexed, immutable value.
@@ -389,9 +402,67 @@ class CoverageBook:
         factory=lambda: MappingProxyType({}), converter=_calendars
     )
     _index: _Index = field(init=False, eq=False, repr=False)
+    _memo: dict[str, str] = field(init=False, factory=dict, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_index", _Index(self))
+
+    # -- shipping ------------------------------------------------------------
+
+    def __reduce__(self) -> tuple[Callable[..., CoverageBook], tuple[Any, ...]]:
+        """Pickle the collections and calendars only; unpickling checks and indexes again."""
+        parts: dict[str, Any] = {name: getattr(self, name) for name in COLLECTIONS}
+        parts["calendars"] = dict(self.calendars)
+        return (_rebuild, (type(self), parts))
+
+    def __copy__(self) -> CoverageBook:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CoverageBook:
+        return self  # immutable, records and calendars included
+
+    def to_bytes(self) -> bytes:
+        """Compact bytes (magic, version, zlib-compressed pickle); see ``io.book_to_bytes``."""
+        from entitlements.io._transport import book_to_bytes  # io sits above the model
+
+        return book_to_bytes(self)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> CoverageBook:
+        """The book of :meth:`to_bytes` output; only load bytes from a trusted source.
+
+        Raises:
+            LoadError: bad magic, unknown format version, corrupt data, or a bad book.
+        """
+        from entitlements.io._transport import book_from_bytes
+
+        return book_from_bytes(data)
+
+    def token(self) -> str:
+        """A content token (hex SHA-256 of the canonical JSON), computed once per book.
+
+        Equal books give equal tokens in every process and Python run.
+
+        Raises:
+            DumpError: a calendar has no data form (a plug-in calendar).
+        """
+        token = self._memo.get("token")
+        if token is None:
+            from entitlements.io._transport import book_token
+
+            token = self._memo["token"] = book_token(self)
+        return token
+
+    def __dask_tokenize__(self) -> str:
+        """:meth:`token`, so Dask need not hash the object graph.
+
+        A book with a plug-in calendar has no token: it gets a random one, drawn
+        once per book object (never equal to another book's, never stable).
+        """
+        try:
+            return self.token()
+        except DumpError:
+            return self._memo.setdefault("random", uuid.uuid4().hex)
 
     def __repr__(self) -> str:
         sizes = ", ".join(

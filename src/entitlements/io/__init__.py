@@ -15,6 +15,11 @@ Cases can also be streamed: :func:`iter_cases` yields them one at a time from
 a JSON Lines (``.jsonl``) or CSV file, in memory that does not grow with the
 file, and :func:`dump_cases` writes any iterable of cases one at a time. A
 stream stops at its first bad record.
+
+To ship a book to workers (:mod:`entitlements.io._transport`):
+:func:`book_to_bytes` / :func:`book_from_bytes` (compact, fast, pickle-based:
+trusted sources only), :func:`book_token` (a stable content token) and
+:func:`load_book_cached` (one load per process while the file is unchanged).
 """
 
 from entitlements.io._books import dump_book, load_book
@@ -28,20 +33,32 @@ from entitlements.io._cases import (
 )
 from entitlements.io._decisions import decision_to_dict
 from entitlements.io._document import book_from_dict, book_to_dict, dumps_book, loads_book
+from entitlements.io._transport import (
+    book_from_bytes,
+    book_to_bytes,
+    book_token,
+    clear_book_cache,
+    load_book_cached,
+)
 
 __all__ = [
+    "book_from_bytes",
     "book_from_dict",
+    "book_to_bytes",
     "book_to_dict",
+    "book_token",
     "calendar_from_dict",
     "calendar_to_dict",
     "cases_from_dicts",
     "cases_to_dicts",
+    "clear_book_cache",
     "decision_to_dict",
     "dump_book",
     "dump_cases",
     "dumps_book",
     "iter_cases",
     "load_book",
+    "load_book_cached",
     "load_cases",
     "loads_book",
 ]

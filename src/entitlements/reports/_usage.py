@@ -21,8 +21,9 @@ from entitlements.ledger import Ledger
 from entitlements.reports._evaluate import Progress, evaluate
 from entitlements.reports._table import Report
 from entitlements.resolver import Precedence
+from entitlements.usage import Usage
 
-__all__ = ["UsageRow", "usage"]
+__all__ = ["UsageRow", "usage", "usage_report"]
 
 
 @frozen(kw_only=True)
@@ -69,32 +70,40 @@ def usage(
     ledger = Ledger(book, policy)
     for item in evaluate(book, cases, as_of, clock=False, ledger=ledger, progress=progress):
         del item
-    rows = []
-    for entitlement_id, used in ledger.usage().items():
-        entitlement = book.entitlement(entitlement_id)
-        contract = book.contract_of(entitlement)
-        allowance = used.allowance
-        shares = []
-        if allowance.cases is not None:
-            shares.append(used.cases / allowance.cases * 100 if allowance.cases else 100.0)
-        if allowance.hours is not None:
-            shares.append(used.hours / allowance.hours * 100 if allowance.hours else 100.0)
-        rows.append(
-            UsageRow(
-                entitlement=entitlement.id,
-                account=entitlement.account,
-                name=entitlement.name,
-                contract=contract.id if contract is not None else None,
-                allowance=str(allowance),
-                cases_sold=allowance.cases,
-                cases_used=used.cases,
-                cases_remaining=used.cases_remaining,
-                cases_over=used.refused,
-                hours_sold=allowance.hours,
-                hours_used=used.hours,
-                hours_remaining=used.hours_remaining,
-                hours_over=used.hours_over,
-                percent_used=max(shares) if shares else None,
-            )
-        )
-    return Report(title="Usage against what was sold", row_type=UsageRow, rows=tuple(rows))
+    return usage_report(book, ledger.usage().values())
+
+
+def usage_report(book: CoverageBook, used: Iterable[Usage]) -> Report[UsageRow]:
+    """The usage report of these :class:`~entitlements.Usage` values, one row each, in order."""
+    return Report(
+        title="Usage against what was sold",
+        row_type=UsageRow,
+        rows=tuple(_row(book, u) for u in used),
+    )
+
+
+def _row(book: CoverageBook, used: Usage) -> UsageRow:
+    entitlement = book.entitlement(used.entitlement)
+    contract = book.contract_of(entitlement)
+    allowance = used.allowance
+    shares = []
+    if allowance.cases is not None:
+        shares.append(used.cases / allowance.cases * 100 if allowance.cases else 100.0)
+    if allowance.hours is not None:
+        shares.append(used.hours / allowance.hours * 100 if allowance.hours else 100.0)
+    return UsageRow(
+        entitlement=entitlement.id,
+        account=entitlement.account,
+        name=entitlement.name,
+        contract=contract.id if contract is not None else None,
+        allowance=str(allowance),
+        cases_sold=allowance.cases,
+        cases_used=used.cases,
+        cases_remaining=used.cases_remaining,
+        cases_over=used.refused,
+        hours_sold=allowance.hours,
+        hours_used=used.hours,
+        hours_remaining=used.hours_remaining,
+        hours_over=used.hours_over,
+        percent_used=max(shares) if shares else None,
+    )

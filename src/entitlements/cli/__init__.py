@@ -10,6 +10,9 @@ Subcommands (``entitlements COMMAND --help`` says more):
 * ``track DATA CASE`` -- one case's decision, milestones and trail.
 * ``report compliance|expiring|usage|non-entitled|audit DATA`` and
   ``report availability OUTAGES`` -- the reports of :mod:`entitlements.reports`.
+* ``evaluate DATA CASES --out FOLDER`` -- batch evaluation of Parquet, CSV or
+  JSON Lines cases into Parquet (or CSV) part files, in bounded memory
+  (:mod:`entitlements.batch`).
 
 ``DATA`` is a coverage book: a ``.json`` document or a folder of CSV files
 (see :mod:`entitlements.io`); its cases are ``cases.json``, ``cases.csv`` or
@@ -308,6 +311,12 @@ def _report_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser
     add_availability(reports, _output)
 
 
+def _evaluate_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from entitlements.cli._evaluate import add_evaluate
+
+    add_evaluate(commands)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="entitlements",
@@ -319,6 +328,7 @@ def _parser() -> argparse.ArgumentParser:
     _demo_parser(commands)
     _case_parsers(commands)
     _report_parsers(commands)
+    _evaluate_parser(commands)
     return parser
 
 

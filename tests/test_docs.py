@@ -40,6 +40,7 @@ REQUIRED_PAGES = (
     "tutorial.md",
     "getting-started.md",
     "reference.md",
+    "batch.md",
 )
 
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")

@@ -21,7 +21,7 @@ from entitlements.batch._frames import (
     rows_to_pandas,
 )
 from entitlements.batch._parallel import evaluate_parallel, partition_by_account
-from entitlements.batch._partition import ResultRow, evaluate_partition, rows_of
+from entitlements.batch._partition import ResultRow, evaluate_partition
 from entitlements.batch._reports import (
     compliance_from_rows,
     non_entitled_from_rows,
@@ -48,7 +48,6 @@ __all__ = [
     "evaluate_spark",
     "non_entitled_from_rows",
     "partition_by_account",
-    "rows_of",
     "rows_to_arrow",
     "rows_to_pandas",
     "spark_evaluator",

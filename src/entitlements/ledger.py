@@ -22,7 +22,7 @@ from entitlements.models import Entitlement
 from entitlements.resolver import Decision, Precedence, Reason, resolve
 from entitlements.usage import Usage
 
-__all__ = ["Ledger", "resolve_all", "usage"]
+__all__ = ["Ledger", "resolve_all", "sorted_by_opening", "usage"]
 
 _ZERO = timedelta(0)
 
@@ -129,10 +129,12 @@ class Ledger:
         return result
 
 
-def _fold(
-    cases: Iterable[Case], book: CoverageBook, as_of: datetime, policy: Precedence | None
-) -> Iterator[tuple[Decision, Ledger]]:
-    limit = to_us(as_of, "as_of")
+def sorted_by_opening(cases: Iterable[Case], limit_us: int) -> list[Case]:
+    """The cases opened up to ``limit_us`` µs, by opening instant, then id.
+
+    Raises:
+        ModelError: two cases share an id.
+    """
     seen: set[str] = set()
     opened: list[tuple[int, str, Case]] = []
     for case in cases:
@@ -141,9 +143,15 @@ def _fold(
             raise ModelError(f"cases: {message}", field="id", reason=message)
         seen.add(case.id)
         instant = to_us(case.opened_at, "opened_at")
-        if instant <= limit:
+        if instant <= limit_us:
             opened.append((instant, case.id, case))
     opened.sort(key=lambda entry: entry[:2])
+    return [case for _, _, case in opened]
+
+
+def _fold(
+    cases: Iterable[Case], book: CoverageBook, as_of: datetime, policy: Precedence | None
+) -> Iterator[tuple[Decision, Ledger]]:
     ledger = Ledger(book, policy)
-    for _, _, case in opened:
+    for case in sorted_by_opening(cases, to_us(as_of, "as_of")):
         yield ledger.resolve(case), ledger

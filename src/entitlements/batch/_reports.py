@@ -22,16 +22,15 @@ which keeps the case's own offset.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, timedelta, tzinfo
+from datetime import UTC, timedelta, tzinfo
 
 from entitlements.batch._partition import ResultRow
 from entitlements.book import CoverageBook
 from entitlements.errors import ModelError
 from entitlements.models import Channel
-from entitlements.reports._compliance import ComplianceRow, _Tally
-from entitlements.reports._compliance import _row as _compliance_row
+from entitlements.reports._compliance import ComplianceRow, Tallies
 from entitlements.reports._non_entitled import NonEntitledRow
-from entitlements.reports._periods import PeriodName, check_period, period_of
+from entitlements.reports._periods import PeriodName
 from entitlements.reports._table import Report
 from entitlements.reports._usage import UsageRow, usage_report
 from entitlements.resolver import Action, Reason
@@ -61,37 +60,17 @@ def compliance_from_rows(
         ModelError: ``period`` is unknown.
         UnknownRecordError: a row's account is not in ``book``.
     """
-    period = check_period(period)
-    split = by_milestone or milestone is not None
-    tallies: dict[tuple[str, str, str], tuple[date | None, date | None, _Tally]] = {}
-    labels: dict[date, tuple[str, date | None, date | None]] = {}
+    tallies = Tallies(period=period, milestone=milestone, by_milestone=by_milestone)
     zones: dict[str, tzinfo] = {}
     for row in rows:
         name, start, state = row.milestone, row.start, row.state
         if name is None or start is None or state is None or row.remaining_us is None:
             continue
-        if milestone is not None and name != milestone:
-            continue
-        account = row.account
-        zone = zones.get(account)
+        zone = zones.get(row.account)
         if zone is None:
-            zone = zones[account] = book.account(account).zone
-        day = start.astimezone(zone).date()
-        label = labels.get(day)
-        if label is None:
-            label = labels[day] = period_of(day, period)
-        key = (account, label[0], name if split else "")
-        entry = tallies.get(key)
-        if entry is None:
-            entry = tallies[key] = (label[1], label[2], _Tally())
-        entry[2].add(_STATES[state], row.remaining_us)
-    return Report(
-        title="SLA compliance by account"
-        + ("" if period == "all" else f" and {period}")
-        + (" and milestone" if split else ""),
-        row_type=ComplianceRow,
-        rows=tuple(_compliance_row(key, *tallies[key], split=split) for key in sorted(tallies)),
-    )
+            zone = zones[row.account] = book.account(row.account).zone
+        tallies.add(row.account, zone, name, start, _STATES[state], row.remaining_us)
+    return tallies.report()
 
 
 def usage_from_rows(rows: Iterable[ResultRow], book: CoverageBook) -> Report[UsageRow]:

@@ -19,6 +19,7 @@ from entitlements.errors import EntitlementsError, LoadError
 from entitlements.io import load_book, load_cases
 from entitlements.ledger import Ledger
 from entitlements.reports import AuditRow, Report
+from entitlements.reports._audit import audit_rows
 from entitlements.reports._evaluate import in_order
 from entitlements.resolver import Action, Decision, Reason
 
@@ -239,23 +240,7 @@ def run_track(arguments: argparse.Namespace) -> int:
         with _common.Output(arguments.out) as stream:
             stream.write(decision.explain() + "\n\n" + sla.explain() + "\n")
         return 0
-    process = sla.process.id if sla.process is not None else None
-    rows = [
-        AuditRow(
-            at=event.at,
-            account=sla.account,
-            case=event.case,
-            entitlement=event.entitlement,
-            process=process,
-            milestone=event.milestone,
-            instance=event.instance,
-            kind=event.kind,
-            threshold=event.threshold,
-            target=event.target,
-            reason=event.reason,
-        )
-        for event in sla.trail
-    ]
+    rows = audit_rows(sla)
     report = Report(title=f"Milestone trail of case {case.id!r}", row_type=AuditRow, rows=rows)
     _common.emit_report(report, arguments.format, arguments.out)
     return 0

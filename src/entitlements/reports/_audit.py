@@ -18,9 +18,9 @@ from entitlements.book import CoverageBook
 from entitlements.cases import Case
 from entitlements.reports._evaluate import Progress, evaluate
 from entitlements.reports._table import Report
-from entitlements.sla import SlaEventKind
+from entitlements.sla import CaseSla, SlaEventKind
 
-__all__ = ["AuditRow", "audit", "iter_audit"]
+__all__ = ["AuditRow", "audit", "audit_rows", "iter_audit"]
 
 
 @frozen(kw_only=True)
@@ -44,6 +44,27 @@ class AuditRow:
     reason: str
 
 
+def audit_rows(sla: CaseSla) -> list[AuditRow]:
+    """The audit rows of one case's SLA: its trail, one row per event."""
+    process = sla.process.id if sla.process is not None else None
+    return [
+        AuditRow(
+            at=event.at,
+            account=sla.account,
+            case=event.case,
+            entitlement=event.entitlement,
+            process=process,
+            milestone=event.milestone,
+            instance=event.instance,
+            kind=event.kind,
+            threshold=None if event.threshold is None else float(event.threshold),
+            target=event.target,
+            reason=event.reason,
+        )
+        for event in sla.trail
+    ]
+
+
 def iter_audit(
     book: CoverageBook,
     cases: Iterable[Case],
@@ -53,24 +74,8 @@ def iter_audit(
 ) -> Iterator[AuditRow]:
     """Yield every milestone event up to ``as_of``, case by case in opening order."""
     for item in evaluate(book, cases, as_of, progress=progress):
-        sla = item.sla
-        if sla is None:
-            continue
-        process = sla.process.id if sla.process is not None else None
-        for event in sla.trail:
-            yield AuditRow(
-                at=event.at,
-                account=sla.account,
-                case=event.case,
-                entitlement=event.entitlement,
-                process=process,
-                milestone=event.milestone,
-                instance=event.instance,
-                kind=event.kind,
-                threshold=None if event.threshold is None else float(event.threshold),
-                target=event.target,
-                reason=event.reason,
-            )
+        if item.sla is not None:
+            yield from audit_rows(item.sla)
 
 
 def audit(

@@ -24,7 +24,7 @@ milestones and do not count (see :func:`~entitlements.reports.non_entitled`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from fractions import Fraction
 
 from attrs import frozen
@@ -38,7 +38,7 @@ from entitlements.reports._periods import PeriodName, check_period, period_of
 from entitlements.reports._table import Report
 from entitlements.sla import MilestoneState
 
-__all__ = ["ComplianceRow", "compliance"]
+__all__ = ["ComplianceRow", "Tallies", "compliance"]
 
 _US = timedelta(microseconds=1)
 
@@ -123,10 +123,7 @@ def compliance(
         ModelError: ``period`` is unknown, or the cases are out of order or
             inconsistent (see :func:`~entitlements.track`).
     """
-    period = check_period(period)
-    split = by_milestone or milestone is not None
-    tallies: dict[tuple[str, str, str], tuple[date | None, date | None, _Tally]] = {}
-    labels: dict[date, tuple[str, date | None, date | None]] = {}
+    tallies = Tallies(period=period, milestone=milestone, by_milestone=by_milestone)
     as_of_us = to_us(as_of, "as_of")
     # the milestones' states alone (no trail, no warnings): what track() says of them
     for item in evaluate(book, cases, as_of, clock=False, progress=progress):
@@ -137,24 +134,59 @@ def compliance(
         for name, start, state, remaining_us in outcomes(
             item.case, item.decision, book, as_of, as_of_us
         ):
-            if milestone is not None and name != milestone:
-                continue
-            day = start.astimezone(zone).date()
-            label = labels.get(day)
-            if label is None:
-                label = labels[day] = period_of(day, period)
-            key = (account, label[0], name if split else "")
-            entry = tallies.get(key)
-            if entry is None:
-                entry = tallies[key] = (label[1], label[2], _Tally())
-            entry[2].add(state, remaining_us)
-    return Report(
-        title="SLA compliance by account"
-        + ("" if period == "all" else f" and {period}")
-        + (" and milestone" if split else ""),
-        row_type=ComplianceRow,
-        rows=tuple(_row(key, *tallies[key], split=split) for key in sorted(tallies)),
-    )
+            tallies.add(account, zone, name, start, state, remaining_us)
+    return tallies.report()
+
+
+class Tallies:
+    """The counters of a compliance report, filled one milestone instance at a time.
+
+    Shared by :func:`compliance` and
+    :func:`~entitlements.batch.compliance_from_rows`, so both count alike.
+
+    Raises:
+        ModelError: ``period`` is unknown.
+    """
+
+    def __init__(self, *, period: PeriodName, milestone: str | None, by_milestone: bool) -> None:
+        self.period = check_period(period)
+        self.milestone = milestone
+        self.split = by_milestone or milestone is not None
+        self.tallies: dict[tuple[str, str, str], tuple[date | None, date | None, _Tally]] = {}
+        self.labels: dict[date, tuple[str, date | None, date | None]] = {}
+
+    def add(
+        self,
+        account: str,
+        zone: tzinfo,
+        name: str,
+        start: datetime,
+        state: MilestoneState,
+        remaining_us: int,
+    ) -> None:
+        """Count one instance: in its account's period of the local date it started."""
+        if self.milestone is not None and name != self.milestone:
+            return
+        day = start.astimezone(zone).date()
+        label = self.labels.get(day)
+        if label is None:
+            label = self.labels[day] = period_of(day, self.period)
+        key = (account, label[0], name if self.split else "")
+        entry = self.tallies.get(key)
+        if entry is None:
+            entry = self.tallies[key] = (label[1], label[2], _Tally())
+        entry[2].add(state, remaining_us)
+
+    def report(self) -> Report[ComplianceRow]:
+        """The rows, ordered by account, period and milestone."""
+        tallies, split = self.tallies, self.split
+        return Report(
+            title="SLA compliance by account"
+            + ("" if self.period == "all" else f" and {self.period}")
+            + (" and milestone" if split else ""),
+            row_type=ComplianceRow,
+            rows=tuple(_row(key, *tallies[key], split=split) for key in sorted(tallies)),
+        )
 
 
 def _row(

@@ -27,7 +27,7 @@ from entitlements.calendar._instants import to_us
 from entitlements.cases import Case
 from entitlements.clock import track
 from entitlements.errors import ModelError
-from entitlements.ledger import Ledger
+from entitlements.ledger import Ledger, sorted_by_opening
 from entitlements.resolver import Decision, Precedence
 from entitlements.sla import CaseSla
 
@@ -51,18 +51,7 @@ class Evaluated:
 def in_order(cases: Iterable[Case], limit: int) -> Iterator[Case]:
     """The cases opened up to ``limit`` µs, in opening order (see the module docstring)."""
     if isinstance(cases, Sequence):
-        seen: set[str] = set()
-        opened = []
-        for case in cases:
-            if case.id in seen:
-                message = f"id {case.id!r} appears twice"
-                raise ModelError(f"cases: {message}", field="id", reason=message)
-            seen.add(case.id)
-            instant = to_us(case.opened_at, "opened_at")
-            if instant <= limit:
-                opened.append((instant, case.id, case))
-        opened.sort(key=lambda entry: entry[:2])
-        yield from (case for _, _, case in opened)
+        yield from sorted_by_opening(cases, limit)
         return
     previous: tuple[int, str] | None = None
     previous_case: Case | None = None

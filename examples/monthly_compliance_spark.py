@@ -99,6 +99,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         # leaves the sockets it collects through to the garbage collector
         warnings.filterwarnings("ignore", "distutils Version classes", DeprecationWarning)
         warnings.filterwarnings("ignore", "unclosed <socket", ResourceWarning)
+        warnings.filterwarnings(
+            "ignore", "PySpark does not yet fully support pandas", FutureWarning
+        )
         spark = (
             SparkSession.builder.master(args.master)
             .appName("entitlements-monthly-compliance")

@@ -369,6 +369,8 @@ def spark_cases(spark: Any, cases: list[Case], *, text: bool) -> Any:
 @pytest.mark.engines
 # pyspark 3.5 checks the pandas version with distutils' LooseVersion (deprecated by setuptools)
 @pytest.mark.filterwarnings("ignore:distutils Version classes are deprecated:DeprecationWarning")
+# pyspark 4 warns that it does not yet fully support pandas 3 (the test checks every row)
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
 # and its collect() leaves the socket it read from to the garbage collector
 @pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning")
 @pytest.mark.filterwarnings(

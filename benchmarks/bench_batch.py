@@ -69,8 +69,8 @@ class Mode:
     parts: int
 
 
-# The loop costs about 350 µs a case on this machine (track() dominates), so 1,000,000
-# cases take about 6 minutes for the loop alone: the full run stops at 300,000 for the
+# The loop costs about 135 µs a case on a quiet 2-core machine (track() dominates), so
+# 1,000,000 cases take over 2 minutes for the loop alone: the full run stops at 300,000 for the
 # loop and fewer for the slower set-ups (say --loop 1000000 to run the million).
 FULL = Mode(loop=(50_000, 300_000), parallel=100_000, dask=50_000, parts=20_000)
 QUICK = Mode(loop=(5_000, 20_000), parallel=20_000, dask=5_000, parts=5_000)

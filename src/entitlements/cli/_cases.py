@@ -20,12 +20,10 @@ from entitlements.io import load_book, load_cases
 from entitlements.ledger import Ledger
 from entitlements.reports import AuditRow, Report
 from entitlements.reports._audit import audit_rows
-from entitlements.reports._evaluate import in_order
+from entitlements.reports._evaluate import NO_LIMIT, in_order
 from entitlements.resolver import Action, Decision, Reason
 
 __all__ = ["ResolveRow", "decisions", "default_as_of", "run_resolve", "run_track", "run_validate"]
-
-_NO_LIMIT = 2**63  # beyond any instant: every case is read
 
 
 @frozen(kw_only=True)
@@ -70,7 +68,7 @@ def decisions(
     book: CoverageBook, cases: Iterable[Case], as_of: datetime | None = None
 ) -> Iterator[tuple[Case, Decision]]:
     """Each case opened up to ``as_of`` and its decision, in opening order, allowances used."""
-    limit = _NO_LIMIT if as_of is None else to_us(as_of, "as_of")
+    limit = NO_LIMIT if as_of is None else to_us(as_of, "as_of")
     ledger = Ledger(book)
     for case in in_order(cases, limit):
         yield case, ledger.resolve(case)
@@ -150,7 +148,7 @@ def _replay(book: CoverageBook, cases: list[Case], problems: list[str]) -> int:
     """Resolve every case in opening order and track it to its last event; count the covered."""
     ledger = Ledger(book)
     covered = 0
-    for case in in_order(cases, _NO_LIMIT):
+    for case in in_order(cases, NO_LIMIT):
         try:
             decision = ledger.resolve(case)
         except EntitlementsError as error:

@@ -31,12 +31,12 @@ from entitlements.ledger import Ledger, sorted_by_opening
 from entitlements.resolver import Decision, Precedence
 from entitlements.sla import CaseSla
 
-__all__ = ["Evaluated", "Progress", "evaluate", "in_order"]
+__all__ = ["NO_LIMIT", "Evaluated", "Progress", "evaluate", "in_order"]
 
 #: Called with the number of cases read so far, every ``PROGRESS_EVERY`` cases and at the end.
 Progress = Callable[[int], None]
 PROGRESS_EVERY = 10_000
-_NO_LIMIT = 2**63  # beyond any instant: no case is left out
+NO_LIMIT = 2**63  # beyond any instant: no case is left out
 
 
 @frozen
@@ -94,7 +94,7 @@ def evaluate(
     """
     if as_of is None and clock:
         raise TypeError("evaluate: tracking milestones needs as_of")
-    limit = _NO_LIMIT if as_of is None else to_us(as_of, "as_of")
+    limit = NO_LIMIT if as_of is None else to_us(as_of, "as_of")
     if ledger is None:
         ledger = Ledger(book, policy)
     count = 0
